@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs (when missing) and starts a local libvirtd with the QEMU driver, idempotently.
+# This machine kind has no systemd, so the daemons are started by hand. libvirtd also listens on
+# TCP 127.0.0.1:16509 without authentication so that remote URIs (qemu+tcp://) are tested for real;
+# that listener is bound to loopback only and is meant for test machines.
+set -euo pipefail
+
+need_pkgs=()
+for pkg in libvirt0 libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 ${LIBVIRT_EXTRA_PACKAGES:-}; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_pkgs+=("$pkg")
+done
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "libvirtd-up: installing ${need_pkgs[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >&2
+fi
+
+# The QEMU driver refuses to load unless its unprivileged user exists.
+getent group kvm >/dev/null || groupadd --system kvm
+getent group libvirt-qemu >/dev/null || groupadd --system libvirt-qemu
+id libvirt-qemu >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /var/lib/libvirt \
+  --shell /usr/sbin/nologin --gid libvirt-qemu --groups kvm libvirt-qemu
+getent group libvirt >/dev/null || groupadd --system libvirt
+mkdir -p /var/log/libvirt /var/run/libvirt /var/lib/libvirt
+
+conf_dir=/var/lib/libvirt-capabilities-exporter
+mkdir -p "$conf_dir"
+cat > "$conf_dir/libvirtd.conf" <<CONF
+listen_tls = 0
+listen_tcp = 1
+listen_addr = "127.0.0.1"
+auth_tcp = "none"
+auth_unix_ro = "none"
+auth_unix_rw = "none"
+unix_sock_group = "libvirt"
+unix_sock_ro_perms = "0777"
+unix_sock_rw_perms = "0770"
+CONF
+
+pgrep -x virtlogd >/dev/null || virtlogd -d
+if ! pgrep -x libvirtd >/dev/null; then
+  libvirtd -d --listen -f "$conf_dir/libvirtd.conf"
+fi
+
+# Wait until the daemon answers on both the socket and TCP (it probes QEMU on first start).
+for _ in $(seq 1 60); do
+  if virsh -c qemu:///system version >/dev/null 2>&1 && virsh -c qemu+tcp://127.0.0.1/system uri >/dev/null 2>&1; then
+    echo "libvirtd-up: libvirtd is ready ($(virsh -c qemu:///system version | grep -i 'running hypervisor' || true))" >&2
+    exit 0
+  fi
+  sleep 1
+done
+echo "libvirtd-up: libvirtd did not answer on qemu:///system and qemu+tcp://127.0.0.1/system within 60 s" >&2
+exit 1

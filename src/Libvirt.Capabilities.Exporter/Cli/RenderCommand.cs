@@ -1,0 +1,156 @@
+using System.CommandLine;
+using Libvirt.Capabilities.Connection;
+using Libvirt.Capabilities.Exporter.Collection;
+using Libvirt.Capabilities.Exporter.Metrics;
+using Libvirt.Capabilities.Exporter.Polling;
+using Libvirt.Capabilities.Interop;
+using Libvirt.Capabilities.Parsing;
+using Prometheus;
+
+namespace Libvirt.Capabilities.Exporter.Cli;
+
+/// <summary>
+/// <c>render</c>: prints the metric contract once in Prometheus text format, from captured XML files
+/// (offline, e.g. for node_exporter's textfile collector) or from one live collection of a URI.
+/// </summary>
+public static class RenderCommand
+{
+    public const int Failure = 1;
+
+    public static Command Create(ILibvirtConnector connector, TextWriter stdout, TextWriter stderr)
+    {
+        var capabilities = new Option<FileInfo?>("--capabilities") { Description = "Host capabilities XML file (virsh capabilities)." };
+        var domcaps = new Option<FileInfo[]>("--domcaps")
+        {
+            Description = "Domain capabilities XML file (virsh domcapabilities); repeatable.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var uri = new Option<string?>("--uri") { Description = "Collect once from this libvirt URI instead of files." };
+        var readOnly = new Option<bool>("--read-only") { Description = "Open the URI read-only (domain capabilities are then unavailable)." };
+        var target = new Option<string>("--target") { Description = "Value of the target label.", DefaultValueFactory = _ => "local" };
+
+        var command = new Command("render", "Print the capability metrics once, in Prometheus text format, and exit.")
+        {
+            capabilities, domcaps, uri, readOnly, target,
+        };
+        command.SetAction(parse =>
+        {
+            var targetName = parse.GetValue(target)!;
+            var uriValue = parse.GetValue(uri);
+            var files = (Host: parse.GetValue(capabilities), Domcaps: parse.GetValue(domcaps) ?? []);
+            if (uriValue is not null && (files.Host is not null || files.Domcaps.Length > 0))
+            {
+                stderr.WriteLine("error: give either --uri or --capabilities/--domcaps files, not both");
+                return Failure;
+            }
+
+            if (uriValue is null && files.Host is null && files.Domcaps.Length == 0)
+            {
+                stderr.WriteLine("error: render needs --uri URI, or at least one of --capabilities FILE and --domcaps FILE");
+                return Failure;
+            }
+
+            var registry = Prometheus.Metrics.NewCustomRegistry();
+            var exitCode = uriValue is null
+                ? RenderFiles(registry, targetName, files.Host, files.Domcaps, stderr)
+                : RenderLive(registry, connector, targetName, new ConnectionSettings(uriValue, parse.GetValue(readOnly)), stderr);
+            if (exitCode == 0)
+            {
+                Export(registry, stdout);
+            }
+
+            return exitCode;
+        });
+        return command;
+    }
+
+    private static int RenderFiles(CollectorRegistry registry, string target, FileInfo? hostFile, FileInfo[] domcapsFiles, TextWriter stderr)
+    {
+        var samples = new List<Sample>();
+        try
+        {
+            if (hostFile is not null)
+            {
+                CapabilitySamples.AddHost(samples, target, ParseFile(hostFile, x => HostCapabilitiesParser.Parse(x)));
+            }
+
+            foreach (var file in domcapsFiles)
+            {
+                CapabilitySamples.AddDomainCaps(samples, target, ParseFile(file, x => DomainCapabilitiesParser.Parse(x)));
+            }
+        }
+        catch (RenderInputException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return Failure;
+        }
+
+        new SnapshotPublisher(registry).Publish(target, samples);
+        return 0;
+
+        static T ParseFile<T>(FileInfo file, Func<string, T> parse)
+        {
+            try
+            {
+                return parse(File.ReadAllText(file.FullName));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new RenderInputException($"{file.FullName}: cannot read: {e.Message}");
+            }
+            catch (CapabilitiesParseException e)
+            {
+                throw new RenderInputException($"{file.FullName}: {e.Message}");
+            }
+        }
+    }
+
+    private static int RenderLive(CollectorRegistry registry, ILibvirtConnector connector, string target, ConnectionSettings settings, TextWriter stderr)
+    {
+        var redactedUri = LibvirtUri.Redact(settings.Uri);
+        if (connector is LibvirtConnector && !NativeLibraryProbe.TryLoad(out var missing))
+        {
+            stderr.WriteLine($"error: {missing}");
+            return Failure;
+        }
+
+        ILibvirtConnection connection;
+        try
+        {
+            connection = connector.Open(settings);
+        }
+        catch (LibvirtException e)
+        {
+            stderr.WriteLine($"error: {redactedUri}: cannot connect: {e.LibvirtMessage}");
+            return Failure;
+        }
+
+        using (connection)
+        {
+            var health = new HealthMetrics(registry);
+            var snapshot = new TargetCollector(health, TimeProvider.System).Collect(target, connection);
+            foreach (var error in snapshot.Errors)
+            {
+                stderr.WriteLine($"warning: {redactedUri}: {error.Stage}: {error.Message}");
+            }
+
+            if (!snapshot.Up)
+            {
+                stderr.WriteLine($"error: {redactedUri}: could not read the host capabilities");
+                return Failure;
+            }
+
+            new SnapshotPublisher(registry).Publish(target, SnapshotSamples.Build(snapshot, snapshot.CompletedAt));
+            BuildInfo.Register(registry);
+            return 0;
+        }
+    }
+
+    private static void Export(CollectorRegistry registry, TextWriter stdout)
+    {
+        using var buffer = new MemoryStream();
+        registry.CollectAndExportAsTextAsync(buffer).GetAwaiter().GetResult();
+        stdout.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+        stdout.Flush();
+    }
+}

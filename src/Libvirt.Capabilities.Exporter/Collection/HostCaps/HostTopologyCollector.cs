@@ -1,0 +1,58 @@
+using System.Globalization;
+using Libvirt.Capabilities.Exporter.Metrics;
+using Libvirt.Capabilities.Model;
+
+namespace Libvirt.Capabilities.Exporter.Collection.HostCaps;
+
+/// <summary>The host <c>&lt;topology&gt;</c> (NUMA cells) and <c>&lt;cache&gt;</c> banks.</summary>
+public static class HostTopologyCollector
+{
+    public static readonly MetricFamily Cells = MetricFamily.Target("libvirt_host_numa_cells", "Number of host NUMA cells.");
+
+    public static readonly MetricFamily CellMemory = MetricFamily.Target(
+        "libvirt_host_numa_cell_memory_bytes", "Memory of a host NUMA cell.", "cell");
+
+    public static readonly MetricFamily CellCpus = MetricFamily.Target(
+        "libvirt_host_numa_cell_cpus", "Logical CPUs in a host NUMA cell.", "cell");
+
+    public static readonly MetricFamily CellPages = MetricFamily.Target(
+        "libvirt_host_numa_cell_pages", "Pages of one size in a host NUMA cell.", "cell", "size_bytes");
+
+    public static readonly MetricFamily CellDistance = MetricFamily.Target(
+        "libvirt_host_numa_cell_distance", "NUMA distance from a cell to a sibling cell.", "cell", "sibling");
+
+    public static readonly MetricFamily CacheBankSize = MetricFamily.Target(
+        "libvirt_host_cache_bank_size_bytes", "Size of a host cache bank.", "bank", "level", "type", "cpus");
+
+    public static void Collect(HostCapabilities caps, SampleSink sink)
+    {
+        var host = caps.Host;
+        if (host.NumaCells.Count > 0)
+        {
+            sink.Add(Cells, host.NumaCells.Count);
+        }
+
+        foreach (var cell in host.NumaCells)
+        {
+            var id = Text(cell.Id);
+            sink.AddIfKnown(CellMemory, cell.MemoryBytes, id);
+            sink.Add(CellCpus, cell.CpuCount, id);
+            foreach (var pages in cell.Pages)
+            {
+                sink.Add(CellPages, pages.Count, id, Text(pages.SizeBytes));
+            }
+
+            foreach (var distance in cell.Distances)
+            {
+                sink.Add(CellDistance, distance.Value, id, Text(distance.Sibling));
+            }
+        }
+
+        foreach (var bank in host.CacheBanks)
+        {
+            sink.Add(CacheBankSize, bank.SizeBytes, Text(bank.Id), Text(bank.Level), bank.Type, bank.Cpus);
+        }
+    }
+
+    private static string Text(ulong value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,47 @@
+using Libvirt.Capabilities.Exporter.Metrics;
+using Libvirt.Capabilities.Exporter.Polling;
+
+namespace Libvirt.Capabilities.Exporter.Collection;
+
+/// <summary>Health gauges of one target's last poll.</summary>
+public static class TargetHealthCollector
+{
+    public static readonly MetricFamily Up = MetricFamily.Target(
+        "libvirt_capabilities_up", "1 if the last poll reached libvirt and read the host capabilities, 0 if not (published capability series are then stale).");
+
+    public static readonly MetricFamily ScrapeDuration = MetricFamily.Target(
+        "libvirt_capabilities_scrape_duration_seconds", "Duration of the last full collection from libvirt.");
+
+    public static readonly MetricFamily LastSuccess = MetricFamily.Target(
+        "libvirt_capabilities_last_success_timestamp_seconds", "Unix time of the last poll that read the host capabilities.");
+
+    public static readonly MetricFamily StageSuccess = MetricFamily.Target(
+        "libvirt_capabilities_collection_success",
+        "1 if a collection stage (identity, host, domain) fully succeeded in the last poll, 0 if any step of it failed.", "stage");
+
+    public static readonly MetricFamily Info = MetricFamily.Target(
+        "libvirt_capabilities_target_info", "1 for the libvirt daemon behind the target.", "hostname", "libvirt_version", "hypervisor", "hypervisor_version");
+
+    public static readonly IReadOnlyList<string> Stages = ["identity", "host", "domain"];
+
+    /// <param name="lastSuccess">Time of the last successful poll, which may be older than this snapshot.</param>
+    public static void Collect(TargetSnapshot snapshot, DateTimeOffset? lastSuccess, SampleSink sink)
+    {
+        sink.Add(Up, snapshot.Up);
+        sink.Add(ScrapeDuration, snapshot.Duration.TotalSeconds);
+        if (lastSuccess is { } success)
+        {
+            sink.Add(LastSuccess, success.ToUnixTimeMilliseconds() / 1000.0);
+        }
+
+        foreach (var stage in Stages)
+        {
+            sink.Add(StageSuccess, snapshot.Errors.All(e => e.Stage != stage) && (stage != "domain" || snapshot.Up), stage);
+        }
+
+        if (snapshot.Info is { } info)
+        {
+            sink.Add(Info, 1, info.Hostname, info.LibvirtVersion, info.Hypervisor, info.HypervisorVersion);
+        }
+    }
+}

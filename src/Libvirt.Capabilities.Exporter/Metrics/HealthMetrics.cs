@@ -1,0 +1,49 @@
+using Prometheus;
+
+namespace Libvirt.Capabilities.Exporter.Metrics;
+
+/// <summary>
+/// Event metrics of collection (counters and histograms), updated as polls happen. State gauges are not
+/// here: they are published from snapshots by <see cref="SnapshotPublisher"/>.
+/// </summary>
+public sealed class HealthMetrics
+{
+    private readonly Histogram apiCallDuration;
+    private readonly Counter scrapeErrors;
+
+    public HealthMetrics(CollectorRegistry registry)
+    {
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        apiCallDuration = factory.CreateHistogram(
+            "libvirt_capabilities_api_call_duration_seconds",
+            "Duration of libvirt API calls made by the poller.",
+            new HistogramConfiguration
+            {
+                LabelNames = ["target", "api"],
+                Buckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+            });
+        scrapeErrors = factory.CreateCounter(
+            "libvirt_capabilities_scrape_errors_total",
+            "Failed collection steps, by reason (unreachable, read_only, not_supported, parse_error, timeout, libvirt_error, internal).",
+            new CounterConfiguration { LabelNames = ["target", "reason"] });
+    }
+
+    public void ObserveApiCall(string target, string api, TimeSpan duration) =>
+        apiCallDuration.WithLabels(target, api).Observe(duration.TotalSeconds);
+
+    public void CountError(string target, string reason) => scrapeErrors.WithLabels(target, reason).Inc();
+
+    /// <summary>Drops every series of a target that left the configuration.</summary>
+    public void RemoveTarget(string target)
+    {
+        foreach (var labels in apiCallDuration.GetAllLabelValues().Where(l => l[0] == target).ToList())
+        {
+            apiCallDuration.RemoveLabelled(labels);
+        }
+
+        foreach (var labels in scrapeErrors.GetAllLabelValues().Where(l => l[0] == target).ToList())
+        {
+            scrapeErrors.RemoveLabelled(labels);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using Libvirt.Capabilities.Model;
+
+namespace Libvirt.Capabilities.Exporter.Polling;
+
+/// <summary>
+/// Derives the domain-capabilities calls from host capabilities: for each guest arch and domain type,
+/// libvirt's default machine first, then every machine alias (a machine with a <c>canonical</c> attribute,
+/// e.g. pc, q35, virt). Calls whose answer would repeat one already collected are skipped while polling.
+/// </summary>
+public static class CombinationPlanner
+{
+    public static IReadOnlyList<DomainCapsRequest> Plan(HostCapabilities host)
+    {
+        var requests = new List<DomainCapsRequest>();
+        foreach (var guest in host.Guests.Where(g => g.OsType == "hvm"))
+        {
+            foreach (var domain in guest.Domains)
+            {
+                var emulator = domain.Emulator ?? guest.Emulator;
+                var machines = domain.Machines.Count > 0 ? domain.Machines : guest.Machines;
+                requests.Add(new DomainCapsRequest(emulator, guest.Arch, null, domain.Type));
+                requests.AddRange(machines
+                    .Where(m => m.Canonical is not null)
+                    .Select(m => new DomainCapsRequest(emulator, guest.Arch, m.Name, domain.Type)));
+            }
+        }
+
+        return requests;
+    }
+
+    /// <summary>The canonical machine an alias resolves to, so an alias already covered needs no call.</summary>
+    public static string? CanonicalOf(HostCapabilities host, DomainCapsRequest request) =>
+        host.Guests
+            .Where(g => g.Arch == request.Arch)
+            .SelectMany(g => g.Machines.Concat(g.Domains.Where(d => d.Type == request.VirtType).SelectMany(d => d.Machines)))
+            .FirstOrDefault(m => m.Name == request.Machine)?.Canonical;
+}

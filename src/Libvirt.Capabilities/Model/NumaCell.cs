@@ -1,0 +1,18 @@
+namespace Libvirt.Capabilities.Model;
+
+/// <summary>One NUMA cell of the host topology.</summary>
+public sealed record NumaCell(
+    uint Id,
+    ulong? MemoryBytes,
+    IReadOnlyList<PageCount> Pages,
+    uint CpuCount,
+    IReadOnlyList<NumaDistance> Distances);
+
+/// <summary>Free-standing pages of one size in a cell.</summary>
+public sealed record PageCount(ulong SizeBytes, ulong Count);
+
+/// <summary>Distance from a cell to a sibling cell.</summary>
+public sealed record NumaDistance(uint Sibling, uint Value);
+
+/// <summary>A host cache bank.</summary>
+public sealed record CacheBank(uint Id, uint Level, string Type, ulong SizeBytes, string Cpus);

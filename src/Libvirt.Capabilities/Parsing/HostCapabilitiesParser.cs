@@ -1,0 +1,109 @@
+using System.Xml.Linq;
+using Libvirt.Capabilities.Model;
+
+namespace Libvirt.Capabilities.Parsing;
+
+/// <summary>Parses virConnectGetCapabilities XML. Pure: no I/O.</summary>
+public static class HostCapabilitiesParser
+{
+    public static HostCapabilities Parse(string xml, long maxCharacters = SafeXml.DefaultMaxCharacters)
+    {
+        var root = SafeXml.LoadRoot(xml, "capabilities", maxCharacters);
+        var host = root.Element("host") ?? throw new CapabilitiesParseException("<capabilities> has no <host>");
+        return new HostCapabilities(ParseHost(host), [.. root.Elements("guest").Select(ParseGuest)]);
+    }
+
+    private static Host ParseHost(XElement host)
+    {
+        var migration = host.Element("migration_features");
+        return new Host(
+            host.ChildText("uuid"),
+            ParseCpu(host.Element("cpu")),
+            [.. host.Element("power_management")?.Elements().Select(e => e.Name.LocalName) ?? []],
+            SafeXml.YesNo(host.Element("iommu")?.Attr("support")),
+            migration is null
+                ? null
+                : new Migration(
+                    migration.Element("live") is not null,
+                    [.. migration.Element("uri_transports")?.Elements("uri_transport").Select(t => t.Value.Trim()) ?? []]),
+            [.. host.Element("topology")?.Element("cells")?.Elements("cell").Select(ParseCell) ?? []],
+            [.. host.Element("cache")?.Elements("bank").Select(ParseBank) ?? []],
+            [.. host.Elements("secmodel").Select(ParseSecModel)]);
+    }
+
+    private static HostCpu ParseCpu(XElement? cpu)
+    {
+        if (cpu is null)
+        {
+            return new HostCpu(null, null, null, null, null, [], null, null, [], []);
+        }
+
+        var signature = cpu.Element("signature");
+        var topology = cpu.Element("topology");
+        var maxPhys = cpu.Element("maxphysaddr");
+        return new HostCpu(
+            cpu.ChildText("arch"),
+            cpu.ChildText("model"),
+            cpu.ChildText("vendor"),
+            cpu.Element("microcode")?.Attr("version"),
+            signature is null ? null : new CpuSignature(signature.Attr("family"), signature.Attr("model"), signature.Attr("stepping")),
+            [.. cpu.Elements("counter").Select(c => new CpuCounter(c.Attr("name") ?? "", c.ULongAttr("frequency"), SafeXml.YesNo(c.Attr("scaling"))))],
+            topology is null
+                ? null
+                : new CpuTopology(
+                    topology.UIntAttr("sockets"),
+                    topology.UIntAttr("dies"),
+                    topology.UIntAttr("clusters"),
+                    topology.UIntAttr("cores"),
+                    topology.UIntAttr("threads")),
+            maxPhys is null ? null : new MaxPhysAddr(maxPhys.Attr("mode") ?? "", maxPhys.UIntAttr("bits"), maxPhys.UIntAttr("limit")),
+            [.. cpu.Elements("feature").Select(f => f.Attr("name") ?? "")],
+            [.. cpu.Elements("pages").Select(p => Bytes(p.ULongAttr("size"), p.Attr("unit")) ?? 0)]);
+    }
+
+    private static NumaCell ParseCell(XElement cell)
+    {
+        var memory = cell.Element("memory");
+        var cpus = cell.Element("cpus");
+        return new NumaCell(
+            cell.UIntAttr("id") ?? 0,
+            memory is null ? null : Bytes(ulong.TryParse(memory.Value, out var m) ? m : null, memory.Attr("unit")),
+            [.. cell.Elements("pages").Select(p => new PageCount(
+                Bytes(p.ULongAttr("size"), p.Attr("unit")) ?? 0,
+                ulong.TryParse(p.Value, out var count) ? count : 0))],
+            cpus?.UIntAttr("num") ?? (uint)(cpus?.Elements("cpu").Count() ?? 0),
+            [.. cell.Element("distances")?.Elements("sibling").Select(s => new NumaDistance(s.UIntAttr("id") ?? 0, s.UIntAttr("value") ?? 0)) ?? []]);
+    }
+
+    private static CacheBank ParseBank(XElement bank) => new(
+        bank.UIntAttr("id") ?? 0,
+        bank.UIntAttr("level") ?? 0,
+        bank.Attr("type") ?? "",
+        Bytes(bank.ULongAttr("size"), bank.Attr("unit")) ?? 0,
+        bank.Attr("cpus") ?? "");
+
+    private static SecurityModel ParseSecModel(XElement secModel) => new(
+        secModel.ChildText("model") ?? "",
+        secModel.ChildText("doi"),
+        [.. secModel.Elements("baselabel").Select(l => new BaseLabel(l.Attr("type") ?? "", l.Value.Trim()))]);
+
+    private static Guest ParseGuest(XElement guest)
+    {
+        var arch = guest.Element("arch");
+        return new Guest(
+            guest.ChildText("os_type") ?? "",
+            arch?.Attr("name") ?? "",
+            arch?.Element("wordsize") is { } w && uint.TryParse(w.Value, out var wordSize) ? wordSize : null,
+            arch?.ChildText("emulator"),
+            Machines(arch),
+            [.. arch?.Elements("domain").Select(d => new GuestDomain(d.Attr("type") ?? "", d.ChildText("emulator"), Machines(d))) ?? []],
+            [.. guest.Element("features")?.Elements().Select(f => new GuestFeature(f.Name.LocalName, f.Attr("default"), f.Attr("toggle"))) ?? []]);
+    }
+
+    private static List<GuestMachine> Machines(XElement? parent) =>
+        [.. parent?.Elements("machine").Select(m => new GuestMachine(
+            m.Value.Trim(), m.Attr("canonical"), m.UIntAttr("maxCpus"), SafeXml.YesNo(m.Attr("deprecated")))) ?? []];
+
+    private static ulong? Bytes(ulong? value, string? unit) =>
+        value is { } v && Units.TryToBytes(v, unit ?? "KiB", out var bytes) ? (ulong)bytes : null;
+}
