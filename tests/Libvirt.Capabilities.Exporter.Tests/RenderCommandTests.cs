@@ -9,7 +9,7 @@ public sealed class RenderCommandTests
     public void Missing_file_is_named_in_one_line()
     {
         var result = RenderRunner.Run("--domcaps", "/nonexistent/domcaps.xml");
-        AssertOneLineError(result, "/nonexistent/domcaps.xml: cannot read");
+        RenderRunner.AssertOneLineError(result, "/nonexistent/domcaps.xml: cannot read");
     }
 
     [Fact]
@@ -20,7 +20,7 @@ public sealed class RenderCommandTests
         try
         {
             var result = RenderRunner.Run("--capabilities", TestEnvironment.FixturePath("debian12-libvirt9.0-qemu7.2", "hostcaps.xml"), "--domcaps", path);
-            AssertOneLineError(result, path + ": malformed XML");
+            RenderRunner.AssertOneLineError(result, path + ": malformed XML");
         }
         finally
         {
@@ -32,21 +32,21 @@ public sealed class RenderCommandTests
     public void Wrong_document_kind_is_reported()
     {
         var result = RenderRunner.Run("--domcaps", TestEnvironment.FixturePath("debian12-libvirt9.0-qemu7.2", "hostcaps.xml"));
-        AssertOneLineError(result, "expected root element <domainCapabilities>, found <capabilities>");
+        RenderRunner.AssertOneLineError(result, "expected root element <domainCapabilities>, found <capabilities>");
     }
 
     [Fact]
     public void No_source_is_an_error()
     {
         var result = RenderRunner.Run();
-        AssertOneLineError(result, "render needs --uri URI");
+        RenderRunner.AssertOneLineError(result, "render needs --uri URI");
     }
 
     [Fact]
     public void Uri_and_files_together_are_an_error()
     {
         var result = RenderRunner.Run("--uri", "test:///default", "--domcaps", "x.xml");
-        AssertOneLineError(result, "either --uri or");
+        RenderRunner.AssertOneLineError(result, "either --uri or");
     }
 
     [Fact]
@@ -55,14 +55,5 @@ public sealed class RenderCommandTests
         var result = RenderRunner.Run("--domcaps", TestEnvironment.FixturePath("debian12-libvirt9.0-qemu7.2", "domcaps-x86_64-kvm-q35.xml"), "--target", "hv-17");
         Assert.Equal(0, result.ExitCode);
         Assert.All(RenderRunner.SeriesLines(result.Stdout), line => Assert.Contains("target=\"hv-17\"", line, StringComparison.Ordinal));
-    }
-
-    internal static void AssertOneLineError(RenderRunner.Result result, string expected)
-    {
-        Assert.Equal(1, result.ExitCode);
-        Assert.Equal("", result.Stdout);
-        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
-        Assert.Contains(expected, line, StringComparison.Ordinal);
     }
 }

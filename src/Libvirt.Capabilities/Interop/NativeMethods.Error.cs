@@ -17,8 +17,7 @@ internal static unsafe partial class NativeMethods
     internal static partial void virSetErrorFunc(nint userData, delegate* unmanaged<nint, VirError*, void> handler);
 
     internal const int VIR_ERR_NO_SUPPORT = 3;
-    internal const int VIR_ERR_OPERATION_DENIED = 55;
-    internal const int VIR_ERR_AUTH_FAILED = 45;
+    internal const int VIR_ERR_OPERATION_DENIED = 29;
 }
 
 /// <summary>The leading fields of virError; only these are read, so the rest is not declared.</summary>

@@ -1,7 +1,7 @@
 using Libvirt.Capabilities.Connection;
 using Libvirt.Capabilities.Exporter.Cli;
 
-namespace Libvirt.Capabilities.Exporter.Tests;
+namespace Libvirt.Capabilities.TestSupport;
 
 /// <summary>Runs the real <c>render</c> command in-process and captures its output.</summary>
 public static class RenderRunner
@@ -24,4 +24,14 @@ public static class RenderRunner
 
     public static int CountSeries(string exposition, string family) =>
         SeriesLines(exposition).Count(l => l.StartsWith(family + "{", StringComparison.Ordinal) || l.StartsWith(family + " ", StringComparison.Ordinal));
+
+    /// <summary>A failed run: exit code 1, nothing on stdout, one "error: " line containing <paramref name="expected"/>.</summary>
+    public static void AssertOneLineError(RenderRunner.Result result, string expected)
+    {
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Libvirt.Capabilities.TestSupport;
 
-namespace Libvirt.Capabilities.Exporter.Tests;
+namespace Libvirt.Capabilities.TestSupport;
 
 /// <summary>Runs <c>promtool check metrics</c> (Debian package prometheus) on an exposition.</summary>
 public static class Promtool
