@@ -12,9 +12,12 @@ public static class BuildInfo
     public static readonly string Revision =
         typeof(BuildInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+').ElementAtOrDefault(1) ?? "unknown";
 
+    public static readonly MetricFamily Family = new(
+        "libvirt_capabilities_exporter_build_info", "1, labelled with the exporter's version and source revision.", ["version", "revision"]);
+
     public static void Register(CollectorRegistry registry) =>
         Prometheus.Metrics.WithCustomRegistry(registry)
-            .CreateGauge("libvirt_capabilities_exporter_build_info", "1, labelled with the exporter's version and source revision.", "version", "revision")
+            .CreateGauge(Family.Name, Family.Help, [.. Family.LabelNames])
             .WithLabels(Version, Revision)
             .Set(1);
 }

@@ -8,6 +8,15 @@ namespace Libvirt.Capabilities.Exporter.Metrics;
 /// </summary>
 public sealed class HealthMetrics
 {
+    public static readonly MetricFamily ApiCallDurationFamily = new(
+        "libvirt_capabilities_api_call_duration_seconds", "Duration of libvirt API calls made by the poller.", ["target", "api"], "histogram");
+
+    public static readonly MetricFamily ScrapeErrorsFamily = new(
+        "libvirt_capabilities_scrape_errors_total",
+        "Failed collection steps, by reason (unreachable, read_only, not_supported, parse_error, timeout, libvirt_error, internal).",
+        ["target", "reason"],
+        "counter");
+
     private readonly Histogram apiCallDuration;
     private readonly Counter scrapeErrors;
 
@@ -15,17 +24,17 @@ public sealed class HealthMetrics
     {
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
         apiCallDuration = factory.CreateHistogram(
-            "libvirt_capabilities_api_call_duration_seconds",
-            "Duration of libvirt API calls made by the poller.",
+            ApiCallDurationFamily.Name,
+            ApiCallDurationFamily.Help,
             new HistogramConfiguration
             {
-                LabelNames = ["target", "api"],
+                LabelNames = [.. ApiCallDurationFamily.LabelNames],
                 Buckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
             });
         scrapeErrors = factory.CreateCounter(
-            "libvirt_capabilities_scrape_errors_total",
-            "Failed collection steps, by reason (unreachable, read_only, not_supported, parse_error, timeout, libvirt_error, internal).",
-            new CounterConfiguration { LabelNames = ["target", "reason"] });
+            ScrapeErrorsFamily.Name,
+            ScrapeErrorsFamily.Help,
+            new CounterConfiguration { LabelNames = [.. ScrapeErrorsFamily.LabelNames] });
     }
 
     public void ObserveApiCall(string target, string api, TimeSpan duration) =>

@@ -1,7 +1,7 @@
 namespace Libvirt.Capabilities.Exporter.Metrics;
 
-/// <summary>A gauge family of the metric contract: name, help and label names (documented in docs/metrics.md).</summary>
-public sealed record MetricFamily(string Name, string Help, IReadOnlyList<string> LabelNames)
+/// <summary>A metric family of the public contract: name, help, label names and type (documented in docs/metrics.md).</summary>
+public sealed record MetricFamily(string Name, string Help, IReadOnlyList<string> LabelNames, string Type = "gauge")
 {
     /// <summary>Label names every domain-capabilities series carries, in this order.</summary>
     public static readonly IReadOnlyList<string> DomainCapsLabels = ["target", "emulator", "arch", "machine", "virt_type"];
