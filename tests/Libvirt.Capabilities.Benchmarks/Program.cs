@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Libvirt.Capabilities.Benchmarks.ParseBenchmarks).Assembly).Run(args);
