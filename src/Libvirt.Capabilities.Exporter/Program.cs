@@ -1,5 +1,8 @@
 using Libvirt.Capabilities.Connection;
 using Libvirt.Capabilities.Exporter.Cli;
+using Libvirt.Capabilities.Exporter.Hosting;
+using Libvirt.Capabilities.Exporter.Metrics;
+using Libvirt.Capabilities.Exporter.Options;
 
 namespace Libvirt.Capabilities.Exporter;
 
@@ -7,12 +10,18 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "render")
+        switch (args.FirstOrDefault())
         {
-            return await RenderCommand.Create(new LibvirtConnector(), Console.Out, Console.Error).Parse(args[1..]).InvokeAsync();
+            case "render":
+                return await RenderCommand.Create(new LibvirtConnector(), Console.Out, Console.Error).Parse(args[1..]).InvokeAsync().ConfigureAwait(false);
+            case "-h" or "--help":
+                await Console.Out.WriteLineAsync(CommandLineFlags.Usage).ConfigureAwait(false);
+                return 0;
+            case "--version":
+                await Console.Out.WriteLineAsync($"libvirt-capabilities-exporter {BuildInfo.Version} (revision {BuildInfo.Revision})").ConfigureAwait(false);
+                return 0;
+            default:
+                return await ExporterHost.RunAsync(args).ConfigureAwait(false);
         }
-
-        await Console.Error.WriteLineAsync("error: the long-running exporter is not available yet; use: render --uri URI");
-        return 2;
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Libvirt.Capabilities.Connection;
 using Libvirt.Capabilities.Exporter.Collection;
 using Libvirt.Capabilities.Exporter.Metrics;
+using Libvirt.Capabilities.Exporter.Options;
 using Libvirt.Capabilities.Exporter.Polling;
 using Libvirt.Capabilities.Interop;
 using Libvirt.Capabilities.Parsing;
@@ -85,6 +86,7 @@ public static class RenderCommand
             return Failure;
         }
 
+        FingerprintCollector.Add(samples, target);
         new SnapshotPublisher(registry).Publish(target, samples);
         return 0;
 
@@ -128,7 +130,7 @@ public static class RenderCommand
         using (connection)
         {
             var health = new HealthMetrics(registry);
-            var snapshot = new TargetCollector(health, TimeProvider.System).Collect(target, connection);
+            var snapshot = new TargetCollector(health, TimeProvider.System).Collect(target, connection, new MachineSelection());
             foreach (var error in snapshot.Errors)
             {
                 stderr.WriteLine($"warning: {redactedUri}: {error.Stage}: {error.Message}");
@@ -140,7 +142,8 @@ public static class RenderCommand
                 return Failure;
             }
 
-            new SnapshotPublisher(registry).Publish(target, SnapshotSamples.Build(snapshot, snapshot.CompletedAt));
+            new SnapshotPublisher(registry).Publish(
+                target, [.. SnapshotSamples.Capabilities(snapshot), .. SnapshotSamples.Health(snapshot, snapshot.CompletedAt, null)]);
             BuildInfo.Register(registry);
             return 0;
         }

@@ -3,13 +3,13 @@ using Libvirt.Capabilities.Exporter.Polling;
 
 namespace Libvirt.Capabilities.Exporter.Collection;
 
-/// <summary>Turns one target snapshot into the full set of gauge samples to publish for that target.</summary>
+/// <summary>Turns one target snapshot into gauge samples: its capabilities, and the health of the poll.</summary>
 public static class SnapshotSamples
 {
-    public static List<Sample> Build(TargetSnapshot snapshot, DateTimeOffset? lastSuccess)
+    /// <summary>Host and domain-capabilities series plus their fingerprints. Drift compares these.</summary>
+    public static List<Sample> Capabilities(TargetSnapshot snapshot)
     {
         var samples = new List<Sample>();
-        TargetHealthCollector.Collect(snapshot, lastSuccess, new SampleSink(samples, snapshot.Target));
         if (snapshot.Host is { } host)
         {
             CapabilitySamples.AddHost(samples, snapshot.Target, host);
@@ -20,6 +20,14 @@ public static class SnapshotSamples
             CapabilitySamples.AddDomainCaps(samples, snapshot.Target, caps);
         }
 
+        FingerprintCollector.Add(samples, snapshot.Target);
+        return samples;
+    }
+
+    public static List<Sample> Health(TargetSnapshot snapshot, DateTimeOffset? lastSuccess, DateTimeOffset? lastChange)
+    {
+        var samples = new List<Sample>();
+        TargetHealthCollector.Collect(snapshot, lastSuccess, lastChange, new SampleSink(samples, snapshot.Target));
         return samples;
     }
 }

@@ -22,10 +22,14 @@ public static class TargetHealthCollector
     public static readonly MetricFamily Info = MetricFamily.Target(
         "libvirt_capabilities_target_info", "1 for the libvirt daemon behind the target.", "hostname", "libvirt_version", "hypervisor", "hypervisor_version");
 
+    public static readonly MetricFamily LastChange = MetricFamily.Target(
+        "libvirt_capabilities_last_change_timestamp_seconds", "Unix time at which a capability change (drift) of the target was last detected.");
+
     public static readonly IReadOnlyList<string> Stages = ["identity", "host", "domain"];
 
     /// <param name="lastSuccess">Time of the last successful poll, which may be older than this snapshot.</param>
-    public static void Collect(TargetSnapshot snapshot, DateTimeOffset? lastSuccess, SampleSink sink)
+    /// <param name="lastChange">When drift was last detected, if ever.</param>
+    public static void Collect(TargetSnapshot snapshot, DateTimeOffset? lastSuccess, DateTimeOffset? lastChange, SampleSink sink)
     {
         sink.Add(Up, snapshot.Up);
         sink.Add(ScrapeDuration, snapshot.Duration.TotalSeconds);
@@ -34,9 +38,15 @@ public static class TargetHealthCollector
             sink.Add(LastSuccess, success.ToUnixTimeMilliseconds() / 1000.0);
         }
 
+        if (lastChange is { } change)
+        {
+            sink.Add(LastChange, change.ToUnixTimeMilliseconds() / 1000.0);
+        }
+
         foreach (var stage in Stages)
         {
-            sink.Add(StageSuccess, snapshot.Errors.All(e => e.Stage != stage) && (stage != "domain" || snapshot.Up), stage);
+            var reached = stage == "identity" ? snapshot.Info is not null : snapshot.Up;
+            sink.Add(StageSuccess, reached && snapshot.Errors.All(e => e.Stage != stage), stage);
         }
 
         if (snapshot.Info is { } info)

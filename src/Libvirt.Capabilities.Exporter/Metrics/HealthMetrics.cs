@@ -17,7 +17,14 @@ public sealed class HealthMetrics
         ["target", "reason"],
         "counter");
 
+    public static readonly MetricFamily ChangesFamily = new(
+        "libvirt_capabilities_changes_total",
+        "Capability changes (drift) detected between polls, by scope (the metric family without libvirt_) and change (added, removed, changed).",
+        ["target", "scope", "change"],
+        "counter");
+
     private readonly Histogram apiCallDuration;
+    private readonly Counter changes;
     private readonly Counter scrapeErrors;
 
     public HealthMetrics(CollectorRegistry registry)
@@ -35,7 +42,11 @@ public sealed class HealthMetrics
             ScrapeErrorsFamily.Name,
             ScrapeErrorsFamily.Help,
             new CounterConfiguration { LabelNames = [.. ScrapeErrorsFamily.LabelNames] });
+        changes = factory.CreateCounter(
+            ChangesFamily.Name, ChangesFamily.Help, new CounterConfiguration { LabelNames = [.. ChangesFamily.LabelNames] });
     }
+
+    public void CountChange(string target, string scope, string change) => changes.WithLabels(target, scope, change).Inc();
 
     public void ObserveApiCall(string target, string api, TimeSpan duration) =>
         apiCallDuration.WithLabels(target, api).Observe(duration.TotalSeconds);
@@ -53,6 +64,11 @@ public sealed class HealthMetrics
         foreach (var labels in scrapeErrors.GetAllLabelValues().Where(l => l[0] == target).ToList())
         {
             scrapeErrors.RemoveLabelled(labels);
+        }
+
+        foreach (var labels in changes.GetAllLabelValues().Where(l => l[0] == target).ToList())
+        {
+            changes.RemoveLabelled(labels);
         }
     }
 }

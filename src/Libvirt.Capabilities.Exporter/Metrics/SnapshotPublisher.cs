@@ -4,16 +4,43 @@ namespace Libvirt.Capabilities.Exporter.Metrics;
 
 /// <summary>
 /// Applies whole per-target sample sets to prometheus-net gauges: sets every new series and removes every
-/// series of that target the new set no longer has, so a vanished capability never lingers. Publishing and
-/// scrapes may race, so all changes happen under one lock.
+/// series of that target the new set no longer has, so a vanished capability never lingers. Pollers
+/// <see cref="Stage"/> a set; it is applied in the registry's before-collect callback, so a scrape sees a
+/// target's old set or its new one, never half of each, and the scrape itself does no I/O.
 /// </summary>
 public sealed class SnapshotPublisher(CollectorRegistry registry)
 {
+    private readonly Dictionary<string, IReadOnlyList<Sample>> staged = new(StringComparer.Ordinal);
+
+    /// <summary>Hands a target's complete sample set over for the next scrape; replaces any set not yet applied.</summary>
+    public void Stage(string target, IReadOnlyList<Sample> samples)
+    {
+        lock (gate)
+        {
+            staged[target] = samples;
+        }
+    }
+
+    /// <summary>Applies every staged set. Idempotent and safe to call from concurrent scrapes.</summary>
+    public void ApplyStaged()
+    {
+        lock (gate)
+        {
+            foreach (var (target, samples) in staged)
+            {
+                Publish(target, samples);
+            }
+
+            staged.Clear();
+        }
+    }
+
     private readonly Lock gate = new();
     private readonly MetricFactory factory = Prometheus.Metrics.WithCustomRegistry(registry);
     private readonly Dictionary<string, Gauge> gauges = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<SeriesKey, string[]>> publishedByTarget = new(StringComparer.Ordinal);
 
+    /// <summary>Applies one target's set at once (used directly by render).</summary>
     public void Publish(string target, IReadOnlyList<Sample> samples)
     {
         lock (gate)

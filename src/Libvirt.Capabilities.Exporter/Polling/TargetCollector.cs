@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Libvirt.Capabilities.Connection;
 using Libvirt.Capabilities.Exporter.Metrics;
+using Libvirt.Capabilities.Exporter.Options;
 using Libvirt.Capabilities.Model;
 using Libvirt.Capabilities.Parsing;
 
@@ -12,7 +13,7 @@ namespace Libvirt.Capabilities.Exporter.Polling;
 /// </summary>
 public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
 {
-    public TargetSnapshot Collect(string target, ILibvirtConnection connection)
+    public TargetSnapshot Collect(string target, ILibvirtConnection connection, MachineSelection selection)
     {
         using var activity = Telemetry.Source.StartActivity("poll");
         activity?.SetTag("libvirt.target", target);
@@ -28,7 +29,7 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
         var host = Step(target, "host", errors, () =>
             HostCapabilitiesParser.Parse(Call(target, "virConnectGetCapabilities", connection.GetCapabilities)));
 
-        var domainCaps = host is null ? [] : CollectDomainCaps(target, connection, host, errors);
+        var domainCaps = host is null ? [] : CollectDomainCaps(target, connection, host, selection, errors);
         if (errors.Count > 0)
         {
             activity?.SetStatus(ActivityStatusCode.Error, errors[0].Message);
@@ -37,15 +38,16 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
         return new TargetSnapshot(target, time.GetUtcNow(), time.GetElapsedTime(started), info, host, domainCaps, errors);
     }
 
-    private List<DomainCapabilities> CollectDomainCaps(string target, ILibvirtConnection connection, HostCapabilities host, List<CollectionError> errors)
+    private List<DomainCapabilities> CollectDomainCaps(
+        string target, ILibvirtConnection connection, HostCapabilities host, MachineSelection selection, List<CollectionError> errors)
     {
         var collected = new List<DomainCapabilities>();
         var seen = new HashSet<(string?, string, string?, string)>();
-        foreach (var request in CombinationPlanner.Plan(host))
+        foreach (var request in CombinationPlanner.Plan(host, selection))
         {
             // An alias whose canonical machine was already reported (libvirt's default is usually one) adds nothing.
-            var canonical = request.Machine is null ? null : CombinationPlanner.CanonicalOf(host, request);
-            if (canonical is not null && seen.Contains((request.Emulator, request.Arch, canonical, request.VirtType)))
+            var resolved = request.Machine is null ? null : CombinationPlanner.CanonicalOf(host, request) ?? request.Machine;
+            if (resolved is not null && seen.Contains((request.Emulator, request.Arch, resolved, request.VirtType)))
             {
                 continue;
             }
@@ -54,7 +56,10 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
                 target,
                 "virConnectGetDomainCapabilities",
                 () => connection.GetDomainCapabilities(request.Emulator, request.Arch, request.Machine, request.VirtType))), request);
-            if (caps is not null && seen.Add((caps.EmulatorPath ?? request.Emulator, caps.Arch, caps.Machine, caps.DomainType)))
+            // The default machine is only known once libvirt names it, so machine patterns apply to it here.
+            if (caps is not null
+                && (request.Machine is not null || selection.AcceptsMachine(caps.Machine))
+                && seen.Add((caps.EmulatorPath ?? request.Emulator, caps.Arch, caps.Machine, caps.DomainType)))
             {
                 collected.Add(caps);
             }

@@ -1,0 +1,155 @@
+using Libvirt.Capabilities.Connection;
+using Libvirt.Capabilities.Exporter.Drift;
+using Libvirt.Capabilities.Exporter.Metrics;
+using Libvirt.Capabilities.Exporter.Options;
+using Libvirt.Capabilities.Exporter.Polling;
+using Libvirt.Capabilities.Exporter.Web;
+using Libvirt.Capabilities.Interop;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Prometheus;
+
+namespace Libvirt.Capabilities.Exporter.Hosting;
+
+/// <summary>Builds and runs the long-running exporter: configuration, pollers, HTTP endpoints, telemetry.</summary>
+public static partial class ExporterHost
+{
+    public const int ConfigurationError = 2;
+    public const int StartupError = 1;
+
+    /// <summary>Builds the application, or returns an exit code and writes the reason to <paramref name="stderr"/>.</summary>
+    /// <param name="overrides">Lets tests replace services (the libvirt connector, the clock) after the defaults.</param>
+    public static WebApplication? Build(string[] args, TextWriter stderr, out int exitCode, Action<IServiceCollection>? overrides = null)
+    {
+        exitCode = 0;
+        var flags = CommandLineFlags.Parse(args);
+        if (flags.Error is not null)
+        {
+            stderr.WriteLine($"error: {flags.Error}");
+            exitCode = ConfigurationError;
+            return null;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        try
+        {
+            if (flags.Values.GetValueOrDefault(CommandLineFlags.ConfigFileKey) is { } file)
+            {
+                builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+            }
+
+            builder.Configuration.AddInMemoryCollection(flags.Values);
+            builder.Configuration.AddCommandLine([.. flags.PassThrough]);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: invalid configuration: configuration file: {e.Message}");
+            exitCode = ConfigurationError;
+            return null;
+        }
+
+        var settings = ExporterSettings.Load(builder.Configuration, out var errors);
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors)
+            {
+                stderr.WriteLine($"error: invalid configuration: {error}");
+            }
+
+            exitCode = ConfigurationError;
+            return null;
+        }
+
+        var endpoint = ListenAddress.TryParse(settings.Web.ListenAddress)!;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        AddServices(builder.Services, settings);
+        AddTelemetry(builder);
+        overrides?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        var registry = app.Services.GetRequiredService<CollectorRegistry>();
+        var publisher = app.Services.GetRequiredService<SnapshotPublisher>();
+        registry.AddBeforeCollectCallback(publisher.ApplyStaged);
+        BuildInfo.Register(registry);
+        Endpoints.Map(app, settings, registry);
+        LogEffectiveConfiguration(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ExporterHost)), settings);
+        return app;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (!NativeLibraryProbe.TryLoad(out var missing))
+        {
+            await Console.Error.WriteLineAsync($"error: {missing}").ConfigureAwait(false);
+            return StartupError;
+        }
+
+        var app = Build(args, Console.Error, out var exitCode);
+        if (app is null)
+        {
+            return exitCode;
+        }
+
+        try
+        {
+            await app.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (IOException e)
+        {
+            // Kestrel cannot bind (address in use, permission denied): one line, not a stack trace.
+            await Console.Error.WriteLineAsync($"error: cannot listen: {e.Message}").ConfigureAwait(false);
+            return StartupError;
+        }
+        finally
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static void AddServices(IServiceCollection services, ExporterSettings settings)
+    {
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ILibvirtConnector, LibvirtConnector>();
+        services.AddSingleton(registry);
+        services.AddSingleton(new SnapshotPublisher(registry));
+        services.AddSingleton(new HealthMetrics(registry));
+        services.AddSingleton<TargetStatusBoard>();
+        services.AddSingleton(new ChangeLog(settings.State.ChangeHistory));
+        services.AddHostedService<PollingService>();
+    }
+
+    /// <summary>Traces go to OTLP only when the standard OTEL_EXPORTER_OTLP_* variables ask for it.</summary>
+    private static void AddTelemetry(WebApplicationBuilder builder)
+    {
+        var endpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? builder.Configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"];
+        if (string.IsNullOrWhiteSpace(endpoint))
+        {
+            return;
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("libvirt-capabilities-exporter", serviceVersion: BuildInfo.Version))
+            .WithTracing(tracing => tracing.AddSource(Telemetry.SourceName).AddOtlpExporter());
+    }
+
+    private static void LogEffectiveConfiguration(ILogger logger, ExporterSettings settings)
+    {
+        var targets = string.Join("; ", settings.Libvirt.EffectiveTargets.Select(t =>
+            $"{t.EffectiveName}={LibvirtUri.Redact(t.Uri)} interval={settings.IntervalOf(t)} timeout={settings.TimeoutOf(t)} readOnly={t.ReadOnly}"));
+        LogConfiguration(
+            logger,
+            settings.Web.ListenAddress,
+            settings.Web.TelemetryPath,
+            targets,
+            settings.Libvirt.Machines.Policy,
+            settings.State.Directory.Length == 0 ? "(disabled)" : settings.State.Directory);
+    }
+
+    [LoggerMessage(LogEvents.EffectiveConfiguration, LogLevel.Information,
+        "Starting: listen {ListenAddress}, metrics at {TelemetryPath}, targets [{Targets}], machine policy {Policy}, state {StateDirectory}")]
+    private static partial void LogConfiguration(ILogger logger, string listenAddress, string telemetryPath, string targets, string policy, string stateDirectory);
+}

@@ -1,0 +1,20 @@
+namespace Libvirt.Capabilities.Exporter;
+
+/// <summary>Every log event id of the exporter, in one place so they stay unique and stable.</summary>
+public static class LogEvents
+{
+    public const int EffectiveConfiguration = 1;
+    public const int Listening = 2;
+    public const int Connected = 10;
+    public const int ConnectFailed = 11;
+    public const int ConnectionLost = 12;
+    public const int PollCompleted = 20;
+    public const int PollFailed = 21;
+    public const int PollStepFailed = 22;
+    public const int PollTimedOut = 23;
+    public const int CapabilityChanged = 30;
+    public const int BaselineLoaded = 31;
+    public const int StateUnreadable = 40;
+    public const int StateNotSaved = 41;
+    public const int LoopCrashed = 50;
+}

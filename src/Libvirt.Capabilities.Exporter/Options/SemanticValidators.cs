@@ -1,0 +1,119 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Libvirt.Capabilities.Exporter.Options;
+
+/// <summary>Rules data annotations cannot express: URI syntax, listen addresses, unique names, known policies.</summary>
+public sealed class LibvirtOptionsValidator : IValidateOptions<LibvirtOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LibvirtOptions options)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < options.Targets.Count; i++)
+        {
+            var target = options.Targets[i];
+            var key = $"Libvirt:Targets:{i}";
+            if (string.IsNullOrWhiteSpace(target.Uri))
+            {
+                errors.Add($"{key}:Uri (--libvirt.uri) is required.");
+            }
+            else if (!System.Uri.TryCreate(target.Uri, UriKind.Absolute, out var parsed) || parsed.Scheme.Length < 2)
+            {
+                errors.Add($"{key}:Uri '{Connection.LibvirtUri.Redact(target.Uri)}' is not a libvirt URI (driver[+transport]://[host][:port]/path, e.g. qemu:///system).");
+            }
+
+            DurationRule.Check($"{key}:Interval", target.Interval, TimeSpan.FromSeconds(1), errors);
+            DurationRule.Check($"{key}:Timeout", target.Timeout, TimeSpan.FromSeconds(1), errors);
+
+            if (target.PasswordFile is { } file && !File.Exists(file))
+            {
+                errors.Add($"{key}:PasswordFile '{file}' cannot be read.");
+            }
+        }
+
+        foreach (var duplicate in options.EffectiveTargets.GroupBy(t => t.EffectiveName).Where(g => g.Count() > 1))
+        {
+            errors.Add($"Libvirt:Targets: the target name '{duplicate.Key}' is used more than once; give each target a unique Name.");
+        }
+
+        if (!MachineSelection.Policies.Contains(options.Machines.Policy))
+        {
+            errors.Add($"Libvirt:Machines:Policy '{options.Machines.Policy}' is unknown; allowed: {string.Join(", ", MachineSelection.Policies)}.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+/// <summary>Listen address syntax and the web configuration file.</summary>
+public sealed class WebOptionsSemanticValidator : IValidateOptions<WebOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WebOptions options)
+    {
+        var errors = new List<string>();
+        if (ListenAddress.TryParse(options.ListenAddress) is null)
+        {
+            errors.Add($"Web:ListenAddress (--web.listen-address) '{options.ListenAddress}' must be host:port, :port or [ipv6]:port with a port from 0 to 65535.");
+        }
+
+        if (!string.IsNullOrEmpty(options.ConfigFile))
+        {
+            errors.Add(File.Exists(options.ConfigFile)
+                ? $"Web:ConfigFile (--web.config.file) '{options.ConfigFile}': TLS and basic auth are not implemented yet; remove the setting or terminate TLS in front of the exporter."
+                : $"Web:ConfigFile (--web.config.file) '{options.ConfigFile}' cannot be read.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+/// <summary>Duration bounds, and backoff bounds that only make sense together.</summary>
+public sealed class PollOptionsSemanticValidator : IValidateOptions<PollOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PollOptions options)
+    {
+        var errors = new List<string>();
+        DurationRule.Check("Poll:Interval (--poll.interval)", options.Interval, TimeSpan.FromSeconds(1), errors);
+        DurationRule.Check("Poll:Timeout (--poll.timeout)", options.Timeout, TimeSpan.FromSeconds(1), errors);
+        DurationRule.Check("Poll:BackoffInitial", options.BackoffInitial, TimeSpan.FromMilliseconds(100), errors);
+        DurationRule.Check("Poll:BackoffMax", options.BackoffMax, TimeSpan.FromMilliseconds(100), errors);
+        if (options.BackoffMax < options.BackoffInitial)
+        {
+            errors.Add("Poll:BackoffMax must not be smaller than Poll:BackoffInitial.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+/// <summary>The one rule for every duration setting: at least a minimum, at most a day.</summary>
+public static class DurationRule
+{
+    public static void Check(string key, TimeSpan? value, TimeSpan minimum, List<string> errors)
+    {
+        if (value is { } v && (v < minimum || v > TimeSpan.FromDays(1)))
+        {
+            errors.Add($"{key} is {v}; it must be between {minimum.TotalSeconds:0.###}s and 24h (e.g. 30s, 5m).");
+        }
+    }
+}
+
+/// <summary>Parses Prometheus-style listen addresses into something Kestrel can bind.</summary>
+public static class ListenAddress
+{
+    public static IPEndPoint? TryParse(string address)
+    {
+        if (string.IsNullOrWhiteSpace(address))
+        {
+            return null;
+        }
+
+        var text = address.StartsWith(':') ? "0.0.0.0" + address : address;
+        if (text.StartsWith("localhost:", StringComparison.Ordinal))
+        {
+            text = "127.0.0.1" + text["localhost".Length..];
+        }
+
+        return IPEndPoint.TryParse(text, out var endpoint) && text.Contains(':', StringComparison.Ordinal) ? endpoint : null;
+    }
+}

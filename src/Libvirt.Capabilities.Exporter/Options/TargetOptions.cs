@@ -1,0 +1,33 @@
+namespace Libvirt.Capabilities.Exporter.Options;
+
+/// <summary>One libvirt URI to poll. Interval and timeout default to the <c>Poll</c> section.</summary>
+public sealed class TargetOptions
+{
+    /// <summary>Value of the target label; defaults to the URI without user-info and query.</summary>
+    public string? Name { get; set; }
+
+    public string Uri { get; set; } = "";
+
+    public TimeSpan? Interval { get; set; }
+
+    public TimeSpan? Timeout { get; set; }
+
+    /// <summary>Open read-only: host capabilities only; domain capabilities are reported as unavailable (read_only).</summary>
+    public bool ReadOnly { get; set; }
+
+    /// <summary>Username for SASL/password authentication (never logged).</summary>
+    public string? Username { get; set; }
+
+    /// <summary>File whose first line is the password (never logged); keeps the secret out of the configuration.</summary>
+    public string? PasswordFile { get; set; }
+
+    public string EffectiveName => string.IsNullOrWhiteSpace(Name) ? DefaultName(Uri) : Name;
+
+    /// <summary>A readable name from the URI, with user-info and query stripped so no secret reaches a label.</summary>
+    public static string DefaultName(string uri)
+    {
+        var redacted = Libvirt.Capabilities.Connection.LibvirtUri.Redact(uri);
+        var query = redacted.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? redacted : redacted[..query];
+    }
+}

@@ -1,0 +1,315 @@
+using Libvirt.Capabilities.Connection;
+using Libvirt.Capabilities.Exporter.Collection;
+using Libvirt.Capabilities.Exporter.Drift;
+using Libvirt.Capabilities.Exporter.Metrics;
+using Libvirt.Capabilities.Exporter.Options;
+using Libvirt.Capabilities.Interop;
+
+namespace Libvirt.Capabilities.Exporter.Polling;
+
+/// <summary>
+/// The polling loop of one target. Only this class talks to libvirt for the target; its failures stay
+/// its own. After each poll it stages one complete sample set: the capabilities of the last complete poll
+/// (kept, marked stale, when a poll fails) plus the health of this poll.
+/// </summary>
+public sealed partial class TargetPoller : IDisposable
+{
+    private readonly TargetOptions target;
+    private readonly ExporterSettings settings;
+    private readonly ILibvirtConnector connector;
+    private readonly TargetCollector collector;
+    private readonly SnapshotPublisher publisher;
+    private readonly HealthMetrics health;
+    private readonly TargetStatusBoard board;
+    private readonly ChangeLog changeLog;
+    private readonly StateStore stateStore;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+
+    private ILibvirtConnection? connection;
+    private Dictionary<string, SeriesFact>? baseline;
+    private List<Sample> lastGoodCapabilities = [];
+    private TargetSnapshot? lastGood;
+    private DateTimeOffset? lastSuccess;
+    private DateTimeOffset? lastChange;
+    private long polls;
+    private TimeSpan backoff;
+
+    public TargetPoller(
+        TargetOptions target,
+        ExporterSettings settings,
+        ILibvirtConnector connector,
+        SnapshotPublisher publisher,
+        HealthMetrics health,
+        TargetStatusBoard board,
+        ChangeLog changeLog,
+        StateStore stateStore,
+        TimeProvider time,
+        ILogger logger)
+    {
+        this.target = target;
+        this.settings = settings;
+        this.connector = connector;
+        this.publisher = publisher;
+        this.health = health;
+        this.board = board;
+        this.changeLog = changeLog;
+        this.stateStore = stateStore;
+        this.time = time;
+        this.logger = logger;
+        collector = new TargetCollector(health, time);
+        backoff = settings.Poll.BackoffInitial;
+        Name = target.EffectiveName;
+        RedactedUri = LibvirtUri.Redact(target.Uri);
+        LoadBaseline();
+        board.Set(Status(null, []));
+    }
+
+    public string Name { get; }
+
+    private string RedactedUri { get; }
+
+    /// <summary>Polls until cancelled: the interval (with jitter) after a complete poll, growing backoff after a failed one.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            TimeSpan delay;
+            try
+            {
+                delay = await PollOnceAsync(stopping).ConfigureAwait(false) ? NextInterval() : NextBackoff();
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // A bug must not end the loop: log it, count it, try again later.
+                LogLoopCrashed(Name, e);
+                health.CountError(Name, ErrorReasons.Internal);
+                delay = NextBackoff();
+            }
+
+            try
+            {
+                await Task.Delay(delay, time, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>One poll: connect if needed, collect within the timeout, publish, detect drift. True when complete.</summary>
+    public async Task<bool> PollOnceAsync(CancellationToken stopping)
+    {
+        var timeout = settings.TimeoutOf(target);
+        var started = time.GetTimestamp();
+        TargetSnapshot snapshot;
+        try
+        {
+            var open = await EnsureConnectionAsync(timeout, stopping).ConfigureAwait(false);
+            snapshot = await Bounded(() => collector.Collect(Name, open, settings.Libvirt.Machines), timeout, stopping).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is LibvirtException or TimeoutException)
+        {
+            var reason = ErrorReasons.Classify(e);
+            health.CountError(Name, reason);
+            if (e is TimeoutException)
+            {
+                LogPollTimedOut(Name, RedactedUri, timeout.TotalSeconds);
+            }
+
+            // The connection may be wedged (a hung call) or gone: start afresh next time.
+            DropConnection();
+            snapshot = new TargetSnapshot(Name, time.GetUtcNow(), time.GetElapsedTime(started), null, null, [],
+                [new CollectionError(e is TimeoutException ? "collect" : "connect", reason, e.Message)]);
+        }
+
+        polls++;
+        var complete = IsComplete(snapshot);
+        if (complete)
+        {
+            AcceptCompleteSnapshot(snapshot);
+        }
+        else
+        {
+            foreach (var error in snapshot.Errors)
+            {
+                LogPollStepFailed(Name, RedactedUri, error.Stage, error.Reason, error.Message);
+            }
+        }
+
+        if (snapshot.Up)
+        {
+            lastSuccess = snapshot.CompletedAt;
+        }
+
+        publisher.Stage(Name, [.. lastGoodCapabilities, .. SnapshotSamples.Health(snapshot, lastSuccess, lastChange)]);
+        board.Set(Status(snapshot, snapshot.Errors));
+        LogPollCompleted(Name, snapshot.Duration.TotalMilliseconds, snapshot.Up, complete, snapshot.DomainCaps.Count);
+        return complete;
+    }
+
+    /// <summary>
+    /// Complete: the host answered and every domain-capabilities call did too, except refusals that are a
+    /// permanent property of the target (read-only connection, driver without the call). Only complete polls
+    /// replace the published capabilities and feed drift, so a transient error never looks like drift.
+    /// </summary>
+    private static bool IsComplete(TargetSnapshot snapshot) =>
+        snapshot.Up && snapshot.Errors.All(e => e.Stage == "identity" || e.Reason is ErrorReasons.ReadOnly or ErrorReasons.NotSupported);
+
+    private void AcceptCompleteSnapshot(TargetSnapshot snapshot)
+    {
+        var capabilities = SnapshotSamples.Capabilities(snapshot);
+        var facts = capabilities.Where(s => !IsFingerprint(s.Family)).Select(SeriesFact.From).ToDictionary(f => f.Key);
+        if (baseline is not null)
+        {
+            var changes = DriftDetector.Diff(Name, baseline, facts, snapshot.CompletedAt);
+            foreach (var change in changes)
+            {
+                health.CountChange(Name, change.Scope, change.Change);
+                LogCapabilityChanged(Name, change.Scope, change.Change, change.Series, change.OldValue, change.NewValue);
+            }
+
+            if (changes.Count > 0)
+            {
+                changeLog.Add(changes);
+                lastChange = snapshot.CompletedAt;
+            }
+        }
+
+        baseline = facts;
+        lastGood = snapshot;
+        lastGoodCapabilities = capabilities;
+        backoff = settings.Poll.BackoffInitial;
+        SaveBaseline(snapshot, facts);
+    }
+
+    private static bool IsFingerprint(MetricFamily family) =>
+        family == FingerprintCollector.HostFingerprint || family == FingerprintCollector.DomainCapsFingerprint;
+
+    private async Task<ILibvirtConnection> EnsureConnectionAsync(TimeSpan timeout, CancellationToken stopping)
+    {
+        if (connection is not null)
+        {
+            if (await Bounded(connection.IsAlive, timeout, stopping).ConfigureAwait(false))
+            {
+                return connection;
+            }
+
+            LogConnectionLost(Name, RedactedUri);
+            DropConnection();
+        }
+
+        var settingsForOpen = new ConnectionSettings(target.Uri, target.ReadOnly, Credentials());
+        try
+        {
+            connection = await Bounded(() => connector.Open(settingsForOpen), timeout, stopping).ConfigureAwait(false);
+        }
+        catch (LibvirtException e)
+        {
+            LogConnectFailed(Name, RedactedUri, e.Code, e.LibvirtMessage);
+            throw;
+        }
+
+        LogConnected(Name, RedactedUri, target.ReadOnly);
+        return connection;
+    }
+
+    private LibvirtCredentials? Credentials()
+    {
+        if (target.Username is null && target.PasswordFile is null)
+        {
+            return null;
+        }
+
+        var password = target.PasswordFile is null ? null : File.ReadLines(target.PasswordFile).FirstOrDefault();
+        return new LibvirtCredentials(target.Username, password);
+    }
+
+    /// <summary>
+    /// Runs a blocking libvirt call on the thread pool with a deadline. A call that overruns keeps its thread
+    /// until libvirt returns, but the loop goes on; SafeHandle reference counting keeps the connection
+    /// valid for that call even after <see cref="DropConnection"/>.
+    /// </summary>
+    private async Task<T> Bounded<T>(Func<T> call, TimeSpan timeout, CancellationToken stopping)
+    {
+        var work = Task.Run(call, CancellationToken.None);
+        try
+        {
+            return await work.WaitAsync(timeout, time, stopping).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _ = work.ContinueWith(static t => t.Exception, TaskScheduler.Default); // Observe a late failure.
+            throw new TimeoutException($"no answer from libvirt within {timeout.TotalSeconds:0.#}s");
+        }
+    }
+
+    private void DropConnection()
+    {
+        connection?.Dispose();
+        connection = null;
+    }
+
+    private TimeSpan NextInterval()
+    {
+        var interval = settings.IntervalOf(target);
+        var spread = settings.Poll.Jitter * ((Random.Shared.NextDouble() * 2) - 1);
+        return interval * (1 + spread);
+    }
+
+    private TimeSpan NextBackoff()
+    {
+        var delay = backoff;
+        backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.Poll.BackoffMax.Ticks));
+        return TimeSpan.FromTicks(Math.Min(delay.Ticks, settings.IntervalOf(target).Ticks));
+    }
+
+    private void LoadBaseline()
+    {
+        var persisted = stateStore.Load(Name, out var problem);
+        if (problem is not null)
+        {
+            LogStateUnreadable(Name, problem);
+        }
+
+        if (persisted is not null)
+        {
+            baseline = persisted.Facts.ToDictionary(f => f.Key);
+            LogBaselineLoaded(Name, persisted.SavedAt, baseline.Count);
+        }
+    }
+
+    private void SaveBaseline(TargetSnapshot snapshot, Dictionary<string, SeriesFact> facts)
+    {
+        try
+        {
+            stateStore.Save(new PersistedTarget(
+                StateStore.FormatVersion, Name, snapshot.CompletedAt, snapshot.Info?.LibvirtVersion, snapshot.Info?.HypervisorVersion, [.. facts.Values]));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogStateNotSaved(Name, e.Message);
+        }
+    }
+
+    private TargetStatus Status(TargetSnapshot? snapshot, IReadOnlyList<CollectionError> errors) => new(
+        Name,
+        RedactedUri,
+        target.ReadOnly,
+        polls,
+        snapshot?.CompletedAt,
+        lastSuccess,
+        lastChange,
+        snapshot?.Up ?? false,
+        snapshot is not null && lastGood is not null && !ReferenceEquals(snapshot, lastGood),
+        errors,
+        [.. lastGood?.DomainCaps.Select(c => new DomainCapsCombination(c.EmulatorPath ?? "", c.Arch, c.Machine ?? "", c.DomainType)) ?? []],
+        lastGoodCapabilities.FirstOrDefault(s => s.Family == FingerprintCollector.HostFingerprint).LabelValues?[^1]);
+
+    public void Dispose() => DropConnection();
+}

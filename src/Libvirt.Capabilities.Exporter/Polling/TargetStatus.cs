@@ -1,0 +1,19 @@
+namespace Libvirt.Capabilities.Exporter.Polling;
+
+/// <summary>What /api/targets and /readyz know about one target; replaced whole after every poll.</summary>
+public sealed record TargetStatus(
+    string Name,
+    string Uri,
+    bool ReadOnly,
+    long Polls,
+    DateTimeOffset? LastPoll,
+    DateTimeOffset? LastSuccess,
+    DateTimeOffset? LastChange,
+    bool Up,
+    bool Stale,
+    IReadOnlyList<CollectionError> LastErrors,
+    IReadOnlyList<DomainCapsCombination> Combinations,
+    string? HostFingerprint);
+
+/// <summary>A collected domain-capabilities combination as libvirt reported it.</summary>
+public sealed record DomainCapsCombination(string Emulator, string Arch, string Machine, string VirtType);

@@ -1,0 +1,43 @@
+using System.Net;
+using Libvirt.Capabilities.Exporter.Drift;
+using Libvirt.Capabilities.Exporter.Metrics;
+using Libvirt.Capabilities.Exporter.Options;
+using Libvirt.Capabilities.Exporter.Polling;
+using Prometheus;
+
+namespace Libvirt.Capabilities.Exporter.Web;
+
+/// <summary>The HTTP surface: metrics, landing page, health, readiness and the JSON API.</summary>
+public static class Endpoints
+{
+    public static void Map(WebApplication app, ExporterSettings settings, CollectorRegistry registry)
+    {
+        var telemetryPath = settings.Web.TelemetryPath;
+        app.MapMetrics(telemetryPath, registry);
+        app.MapGet("/", () => Results.Content(LandingPage(telemetryPath), "text/html; charset=utf-8"));
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", (TargetStatusBoard board) => board.Ready
+            ? Results.Text("ready\n")
+            : Results.Text("not ready: some targets have not been polled yet\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/api/targets", (TargetStatusBoard board) => Results.Json(board.All, ApiJsonContext.Default.IReadOnlyListTargetStatus));
+        app.MapGet("/api/changes", (ChangeLog log, string? target, int? limit) =>
+            Results.Json(log.Recent(target, Math.Clamp(limit ?? 100, 1, 10_000)), ApiJsonContext.Default.ListCapabilityChange));
+    }
+
+    private static string LandingPage(string telemetryPath) => $"""
+        <!DOCTYPE html>
+        <html lang="en">
+        <head><meta charset="utf-8"><title>libvirt capabilities exporter</title></head>
+        <body>
+        <h1>libvirt capabilities exporter</h1>
+        <p>Version {WebUtility.HtmlEncode(BuildInfo.Version)} (revision {WebUtility.HtmlEncode(BuildInfo.Revision)})</p>
+        <ul>
+        <li><a href="{WebUtility.HtmlEncode(telemetryPath)}">Metrics</a></li>
+        <li><a href="/api/targets">Targets</a> (JSON: state, last success, last error, combinations)</li>
+        <li><a href="/api/changes">Capability changes</a> (JSON, newest first; ?target=NAME&amp;limit=N)</li>
+        <li><a href="/healthz">Health</a> and <a href="/readyz">readiness</a></li>
+        </ul>
+        </body>
+        </html>
+        """;
+}
