@@ -30,7 +30,8 @@ public static partial class ExporterHost
             return null;
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // appsettings.json is read from beside the binary, not from wherever the exporter was started.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         try
         {
             if (flags.Values.GetValueOrDefault(CommandLineFlags.ConfigFileKey) is { } file)

@@ -1,0 +1,97 @@
+using Libvirt.Capabilities.Connection;
+using Libvirt.Capabilities.Interop;
+using Libvirt.Capabilities.TestSupport;
+
+namespace Libvirt.Capabilities.Exporter.Tests.Fakes;
+
+/// <summary>
+/// A libvirt that serves recorded XML (captured from a real libvirtd) and can be told to fail or hang.
+/// For fault injection only: everything else is tested against the real daemon.
+/// </summary>
+public sealed class RecordedLibvirt : ILibvirtConnector
+{
+    public const string FixtureSet = "debian12-libvirt9.0-qemu7.2";
+
+    public static string Fixture(string name) => File.ReadAllText(TestEnvironment.FixturePath(FixtureSet, name));
+
+    public string HostXml { get; set; } = Fixture("hostcaps.xml");
+
+    /// <summary>Domain-capabilities XML by requested arch; x86 arches get the x86 fixture, others the aarch64 one.</summary>
+    public Func<string?, string?, string?, string?, string> DomainCapsXml { get; set; } = (_, arch, _, _) =>
+        arch is "x86_64" or "i686" ? Fixture("domcaps-x86_64-kvm-q35.xml") : Fixture("domcaps-aarch64-qemu-virt.xml");
+
+    public Exception? OpenError { get; set; }
+    public Exception? HostError { get; set; }
+    public Exception? DomainError { get; set; }
+
+    /// <summary>While set, GetCapabilities blocks until the event is signalled (a hung libvirtd).</summary>
+    public ManualResetEventSlim? Hang { get; set; }
+
+    public string LibVersion { get; set; } = "9.0.0";
+
+    public int Opens { get; private set; }
+
+    public int OpenConnections { get; private set; }
+
+    public ILibvirtConnection Open(ConnectionSettings settings)
+    {
+        if (OpenError is not null)
+        {
+            throw OpenError;
+        }
+
+        Opens++;
+        OpenConnections++;
+        return new Connection(this, settings);
+    }
+
+    public static LibvirtException ReadOnlyDenied() =>
+        new("virConnectGetDomainCapabilities", 29, 10, "operation forbidden: read only access prevents virConnectGetDomainCapabilities");
+
+    public static LibvirtException Unreachable() =>
+        new("virConnectOpenAuth", 38, 7, "Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory");
+
+    private sealed class Connection(RecordedLibvirt libvirt, ConnectionSettings settings) : ILibvirtConnection
+    {
+        private bool disposed;
+
+        public string Uri => settings.Uri;
+
+        public bool ReadOnly => settings.ReadOnly;
+
+        public string GetCapabilities()
+        {
+            libvirt.Hang?.Wait();
+            return libvirt.HostError is { } error ? throw error : libvirt.HostXml;
+        }
+
+        public string GetDomainCapabilities(string? emulator, string? arch, string? machine, string? virtType)
+        {
+            if (settings.ReadOnly)
+            {
+                throw ReadOnlyDenied();
+            }
+
+            return libvirt.DomainError is { } error ? throw error : libvirt.DomainCapsXml(emulator, arch, machine, virtType);
+        }
+
+        public string GetLibVersion() => libvirt.LibVersion;
+
+        public string GetHypervisorVersion() => "7.2.0";
+
+        public string GetHypervisorType() => "QEMU";
+
+        public string GetHostname() => "recorded-host";
+
+        public bool IsAlive() => !disposed;
+
+        public void Dispose()
+        {
+            if (!disposed)
+            {
+                disposed = true;
+                libvirt.OpenConnections--;
+            }
+        }
+    }
+}
