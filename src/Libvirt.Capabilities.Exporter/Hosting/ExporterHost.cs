@@ -44,7 +44,7 @@ public static partial class ExporterHost
         }
         catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"error: invalid configuration: configuration file: {e.Message}");
+            stderr.WriteLine($"error: invalid configuration: configuration file: {e.Message}{(e.InnerException is { } inner ? " " + inner.Message : "")}");
             exitCode = ConfigurationError;
             return null;
         }
