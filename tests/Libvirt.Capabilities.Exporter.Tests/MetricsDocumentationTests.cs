@@ -38,6 +38,7 @@ public sealed class MetricsDocumentationTests
         {
             doc = doc[..(start + Begin.Length)] + "\n" + table + doc[end..];
             File.WriteAllText(DocPath, doc);
+            end = doc.IndexOf(End, StringComparison.Ordinal);
         }
 
         Assert.Equal(table, doc[(start + Begin.Length + 1)..end]);
