@@ -35,6 +35,17 @@ public static class DriftDetector
         return changes;
     }
 
+    /// <summary>
+    /// Families that are not capabilities: fingerprints (derived from the rest) and the host UUID, which
+    /// libvirt makes up anew at each start on hosts without DMI data (containers, some VMs).
+    /// </summary>
+    private static readonly HashSet<string> NotCompared = new(StringComparer.Ordinal)
+    {
+        "libvirt_host_info", "libvirt_host_capabilities_fingerprint_info", "libvirt_domcaps_fingerprint_info",
+    };
+
+    public static bool Compares(string family) => !NotCompared.Contains(family);
+
     public static string ScopeOf(string family) => family.StartsWith("libvirt_", StringComparison.Ordinal) ? family["libvirt_".Length..] : family;
 
     private static CapabilityChange Change(string target, SeriesFact fact, string change, double? old, double? now, DateTimeOffset at) =>

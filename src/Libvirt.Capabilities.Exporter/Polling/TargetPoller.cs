@@ -164,7 +164,7 @@ public sealed partial class TargetPoller : IDisposable
     private void AcceptCompleteSnapshot(TargetSnapshot snapshot)
     {
         var capabilities = SnapshotSamples.Capabilities(snapshot);
-        var facts = capabilities.Where(s => !IsFingerprint(s.Family)).Select(SeriesFact.From).ToDictionary(f => f.Key);
+        var facts = capabilities.Where(s => DriftDetector.Compares(s.Family.Name)).Select(SeriesFact.From).ToDictionary(f => f.Key);
         if (baseline is not null)
         {
             var changes = DriftDetector.Diff(Name, baseline, facts, snapshot.CompletedAt);
@@ -187,9 +187,6 @@ public sealed partial class TargetPoller : IDisposable
         backoff = settings.Poll.BackoffInitial;
         SaveBaseline(snapshot, facts);
     }
-
-    private static bool IsFingerprint(MetricFamily family) =>
-        family == FingerprintCollector.HostFingerprint || family == FingerprintCollector.DomainCapsFingerprint;
 
     private async Task<ILibvirtConnection> EnsureConnectionAsync(TimeSpan timeout, CancellationToken stopping)
     {
