@@ -48,6 +48,7 @@ public sealed class ConfigurationTests
     [InlineData(new[] { "--web.listen-adress=:1" }, "error: unknown flag '--web.listen-adress' (see --help)")]
     [InlineData(new[] { "--libvirt.uri" }, "error: flag '--libvirt.uri' needs a value")]
     [InlineData(new[] { "--libvirt.uri", "qemu+ssh://root:pw@[bad/system" }, "error: invalid configuration: Libvirt:Targets:0:Uri 'qemu+ssh://[bad/system' is not a libvirt URI (driver[+transport]://[host][:port]/path, e.g. qemu:///system).")]
+    [InlineData(new[] { "--log.format", "xml" }, "error: invalid configuration: Logging:Console:FormatterName (--log.format) must be simple, json or systemd.")]
     [InlineData(new[] { "--web.config.file", "/nonexistent/web.yml" }, "error: invalid configuration: Web:ConfigFile (--web.config.file) '/nonexistent/web.yml' cannot be read.")]
     public async Task Bad_flags_exit_2_with_a_message(string[] args, string expected)
     {

@@ -5,6 +5,7 @@ using Libvirt.Capabilities.Exporter.Options;
 using Libvirt.Capabilities.Exporter.Polling;
 using Libvirt.Capabilities.Exporter.Web;
 using Libvirt.Capabilities.Interop;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Prometheus;
@@ -61,6 +62,13 @@ public static partial class ExporterHost
             return null;
         }
 
+        if (!ConfigureLogFormat(builder))
+        {
+            stderr.WriteLine("error: invalid configuration: Logging:Console:FormatterName (--log.format) must be simple, json or systemd.");
+            exitCode = ConfigurationError;
+            return null;
+        }
+
         var endpoint = ListenAddress.TryParse(settings.Web.ListenAddress)!;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
@@ -72,6 +80,11 @@ public static partial class ExporterHost
         var registry = app.Services.GetRequiredService<CollectorRegistry>();
         var publisher = app.Services.GetRequiredService<SnapshotPublisher>();
         registry.AddBeforeCollectCallback(publisher.ApplyStaged);
+        if (app.Services.GetService<CapabilityMeter>() is { } meter)
+        {
+            publisher.Staged += meter.Update;
+        }
+
         BuildInfo.Register(registry);
         Endpoints.Map(app, settings, registry);
         LogEffectiveConfiguration(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ExporterHost)), settings);
@@ -109,6 +122,24 @@ public static partial class ExporterHost
         }
     }
 
+    /// <summary>The slim builder does not pick the console formatter from configuration, so it is set here.</summary>
+    private static bool ConfigureLogFormat(WebApplicationBuilder builder)
+    {
+        switch (builder.Configuration["Logging:Console:FormatterName"])
+        {
+            case null or "" or "simple":
+                return true;
+            case "json":
+                builder.Logging.ClearProviders().AddJsonConsole();
+                return true;
+            case "systemd":
+                builder.Logging.ClearProviders().AddSystemdConsole();
+                return true;
+            default:
+                return false;
+        }
+    }
+
     private static void AddServices(IServiceCollection services, ExporterSettings settings)
     {
         var registry = Prometheus.Metrics.NewCustomRegistry();
@@ -123,18 +154,25 @@ public static partial class ExporterHost
         services.AddHostedService<PollingService>();
     }
 
-    /// <summary>Traces go to OTLP only when the standard OTEL_EXPORTER_OTLP_* variables ask for it.</summary>
+    /// <summary>
+    /// Traces and the capability metrics go to OTLP only when the standard OTEL_EXPORTER_OTLP_* variables ask
+    /// for it; the exporter reads the rest of the OTEL_* variables itself.
+    /// </summary>
     private static void AddTelemetry(WebApplicationBuilder builder)
     {
-        var endpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? builder.Configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"];
+        var endpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]
+            ?? builder.Configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]
+            ?? builder.Configuration["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"];
         if (string.IsNullOrWhiteSpace(endpoint))
         {
             return;
         }
 
+        builder.Services.AddSingleton<CapabilityMeter>();
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("libvirt-capabilities-exporter", serviceVersion: BuildInfo.Version))
-            .WithTracing(tracing => tracing.AddSource(Telemetry.SourceName).AddOtlpExporter());
+            .WithTracing(tracing => tracing.AddSource(Telemetry.SourceName).AddOtlpExporter())
+            .WithMetrics(metrics => metrics.AddMeter(CapabilityMeter.MeterName).AddOtlpExporter());
     }
 
     private static void LogEffectiveConfiguration(ILogger logger, ExporterSettings settings)

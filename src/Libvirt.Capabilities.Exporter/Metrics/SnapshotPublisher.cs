@@ -12,6 +12,9 @@ public sealed class SnapshotPublisher(CollectorRegistry registry)
 {
     private readonly Dictionary<string, IReadOnlyList<Sample>> staged = new(StringComparer.Ordinal);
 
+    /// <summary>Raised with every staged set, e.g. for the OpenTelemetry mirror of the metrics.</summary>
+    public event Action<string, IReadOnlyList<Sample>>? Staged;
+
     /// <summary>Hands a target's complete sample set over for the next scrape; replaces any set not yet applied.</summary>
     public void Stage(string target, IReadOnlyList<Sample> samples)
     {
@@ -19,6 +22,8 @@ public sealed class SnapshotPublisher(CollectorRegistry registry)
         {
             staged[target] = samples;
         }
+
+        Staged?.Invoke(target, samples);
     }
 
     /// <summary>Applies every staged set. Idempotent and safe to call from concurrent scrapes.</summary>
