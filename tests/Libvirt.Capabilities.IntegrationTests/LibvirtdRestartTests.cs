@@ -23,9 +23,9 @@ public sealed class LibvirtdRestartTests
         var changes = new ChangeLog(100);
         var target = new TargetOptions { Name = "local", Uri = Libvirtd.System };
         var settings = new ExporterSettings(new WebOptions(), new PollOptions(), new LibvirtOptions { Targets = [target] }, new StateOptions { Directory = "" });
-        using var poller = new TargetPoller(
-            target, settings, new LibvirtConnector(), new SnapshotPublisher(registry), new HealthMetrics(registry),
-            new TargetStatusBoard(), changes, new StateStore(""), TimeProvider.System, NullLogger.Instance);
+        using var poller = new TargetPoller(target, new PollingContext(
+            settings, new LibvirtConnector(), new SnapshotPublisher(registry), new HealthMetrics(registry),
+            new TargetStatusBoard(), changes, new StateStore(""), TimeProvider.System, NullLogger.Instance));
 
         Assert.True(await poller.PollOnceAsync(TestContext.Current.CancellationToken));
         Assert.True(await poller.PollOnceAsync(TestContext.Current.CancellationToken));

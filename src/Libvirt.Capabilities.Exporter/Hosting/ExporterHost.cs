@@ -151,6 +151,16 @@ public static partial class ExporterHost
         services.AddSingleton(new HealthMetrics(registry));
         services.AddSingleton<TargetStatusBoard>();
         services.AddSingleton(new ChangeLog(settings.State.ChangeHistory));
+        services.AddSingleton(sp => new PollingContext(
+            settings,
+            sp.GetRequiredService<ILibvirtConnector>(),
+            sp.GetRequiredService<SnapshotPublisher>(),
+            sp.GetRequiredService<HealthMetrics>(),
+            sp.GetRequiredService<TargetStatusBoard>(),
+            sp.GetRequiredService<ChangeLog>(),
+            new StateStore(settings.State.Directory),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<TargetPoller>()));
         services.AddHostedService<PollingService>();
     }
 

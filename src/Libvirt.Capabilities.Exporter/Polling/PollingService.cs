@@ -1,30 +1,15 @@
-using Libvirt.Capabilities.Connection;
-using Libvirt.Capabilities.Exporter.Drift;
-using Libvirt.Capabilities.Exporter.Metrics;
-using Libvirt.Capabilities.Exporter.Options;
-
 namespace Libvirt.Capabilities.Exporter.Polling;
 
 /// <summary>Runs one independent <see cref="TargetPoller"/> loop per configured target until shutdown.</summary>
-public sealed class PollingService(
-    ExporterSettings settings,
-    ILibvirtConnector connector,
-    SnapshotPublisher publisher,
-    HealthMetrics health,
-    TargetStatusBoard board,
-    ChangeLog changeLog,
-    TimeProvider time,
-    ILoggerFactory loggers) : BackgroundService
+public sealed class PollingService(PollingContext context) : BackgroundService
 {
     private readonly List<TargetPoller> pollers = [];
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var store = new StateStore(settings.State.Directory);
-        var logger = loggers.CreateLogger<TargetPoller>();
-        foreach (var target in settings.Libvirt.EffectiveTargets)
+        foreach (var target in context.Settings.Libvirt.EffectiveTargets)
         {
-            pollers.Add(new TargetPoller(target, settings, connector, publisher, health, board, changeLog, store, time, logger));
+            pollers.Add(new TargetPoller(target, context));
         }
 
         // Each loop runs on its own task: a slow or hanging target never delays another.

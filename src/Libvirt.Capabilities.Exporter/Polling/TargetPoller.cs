@@ -15,15 +15,8 @@ namespace Libvirt.Capabilities.Exporter.Polling;
 public sealed partial class TargetPoller : IDisposable
 {
     private readonly TargetOptions target;
-    private readonly ExporterSettings settings;
-    private readonly ILibvirtConnector connector;
+    private readonly PollingContext context;
     private readonly TargetCollector collector;
-    private readonly SnapshotPublisher publisher;
-    private readonly HealthMetrics health;
-    private readonly TargetStatusBoard board;
-    private readonly ChangeLog changeLog;
-    private readonly StateStore stateStore;
-    private readonly TimeProvider time;
     private readonly ILogger logger;
 
     private ILibvirtConnection? connection;
@@ -35,39 +28,28 @@ public sealed partial class TargetPoller : IDisposable
     private long polls;
     private TimeSpan backoff;
 
-    public TargetPoller(
-        TargetOptions target,
-        ExporterSettings settings,
-        ILibvirtConnector connector,
-        SnapshotPublisher publisher,
-        HealthMetrics health,
-        TargetStatusBoard board,
-        ChangeLog changeLog,
-        StateStore stateStore,
-        TimeProvider time,
-        ILogger logger)
+    public TargetPoller(TargetOptions target, PollingContext context)
     {
         this.target = target;
-        this.settings = settings;
-        this.connector = connector;
-        this.publisher = publisher;
-        this.health = health;
-        this.board = board;
-        this.changeLog = changeLog;
-        this.stateStore = stateStore;
-        this.time = time;
-        this.logger = logger;
-        collector = new TargetCollector(health, time);
-        backoff = settings.Poll.BackoffInitial;
+        this.context = context;
+        logger = context.Logger;
+        collector = new TargetCollector(context.Health, context.Time);
+        backoff = Settings.Poll.BackoffInitial;
         Name = target.EffectiveName;
         RedactedUri = LibvirtUri.Redact(target.Uri);
         LoadBaseline();
-        board.Set(Status(null, []));
+        context.Board.Set(Status(null, []));
     }
 
     public string Name { get; }
 
     private string RedactedUri { get; }
+
+    private ExporterSettings Settings => context.Settings;
+
+    private TimeProvider Time => context.Time;
+
+    private HealthMetrics Health => context.Health;
 
     /// <summary>Polls until cancelled: the interval (with jitter) after a complete poll, growing backoff after a failed one.</summary>
     public async Task RunAsync(CancellationToken stopping)
@@ -87,13 +69,13 @@ public sealed partial class TargetPoller : IDisposable
             {
                 // A bug must not end the loop: log it, count it, try again later.
                 LogLoopCrashed(Name, e);
-                health.CountError(Name, ErrorReasons.Internal);
+                Health.CountError(Name, ErrorReasons.Internal);
                 delay = NextBackoff();
             }
 
             try
             {
-                await Task.Delay(delay, time, stopping).ConfigureAwait(false);
+                await Task.Delay(delay, Time, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -105,26 +87,26 @@ public sealed partial class TargetPoller : IDisposable
     /// <summary>One poll: connect if needed, collect within the timeout, publish, detect drift. True when complete.</summary>
     public async Task<bool> PollOnceAsync(CancellationToken stopping)
     {
-        var timeout = settings.TimeoutOf(target);
-        var started = time.GetTimestamp();
+        var timeout = Settings.TimeoutOf(target);
+        var started = Time.GetTimestamp();
         TargetSnapshot snapshot;
         try
         {
             var open = await EnsureConnectionAsync(timeout, stopping).ConfigureAwait(false);
-            snapshot = await Bounded(() => collector.Collect(Name, open, settings.Libvirt.Machines), timeout, stopping).ConfigureAwait(false);
+            snapshot = await Bounded(() => collector.Collect(Name, open, Settings.Libvirt.Machines), timeout, stopping).ConfigureAwait(false);
         }
         catch (Exception e) when (e is LibvirtException or TimeoutException)
         {
             var reason = ErrorReasons.Classify(e);
-            health.CountError(Name, reason);
+            Health.CountError(Name, reason);
             if (e is TimeoutException)
             {
                 LogPollTimedOut(Name, RedactedUri, timeout.TotalSeconds);
             }
 
-            // The connection may be wedged (a hung call) or gone: start afresh next time.
+            // The connection may be wedged (a hung call) or gone: start afresh next Time.
             DropConnection();
-            snapshot = new TargetSnapshot(Name, time.GetUtcNow(), time.GetElapsedTime(started), null, null, [],
+            snapshot = new TargetSnapshot(Name, Time.GetUtcNow(), Time.GetElapsedTime(started), null, null, [],
                 [new CollectionError(e is TimeoutException ? "collect" : "connect", reason, e.Message)]);
         }
 
@@ -147,8 +129,8 @@ public sealed partial class TargetPoller : IDisposable
             lastSuccess = snapshot.CompletedAt;
         }
 
-        publisher.Stage(Name, [.. lastGoodCapabilities, .. SnapshotSamples.Health(snapshot, lastSuccess, lastChange)]);
-        board.Set(Status(snapshot, snapshot.Errors));
+        context.Publisher.Stage(Name, [.. lastGoodCapabilities, .. SnapshotSamples.Health(snapshot, lastSuccess, lastChange)]);
+        context.Board.Set(Status(snapshot, snapshot.Errors));
         LogPollCompleted(Name, snapshot.Duration.TotalMilliseconds, snapshot.Up, complete, snapshot.DomainCaps.Count);
         return complete;
     }
@@ -170,13 +152,13 @@ public sealed partial class TargetPoller : IDisposable
             var changes = DriftDetector.Diff(Name, baseline, facts, snapshot.CompletedAt);
             foreach (var change in changes)
             {
-                health.CountChange(Name, change.Scope, change.Change);
+                Health.CountChange(Name, change.Scope, change.Change);
                 LogCapabilityChanged(Name, change.Scope, change.Change, change.Series, change.OldValue, change.NewValue);
             }
 
             if (changes.Count > 0)
             {
-                changeLog.Add(changes);
+                context.Changes.Add(changes);
                 lastChange = snapshot.CompletedAt;
             }
         }
@@ -184,7 +166,7 @@ public sealed partial class TargetPoller : IDisposable
         baseline = facts;
         lastGood = snapshot;
         lastGoodCapabilities = capabilities;
-        backoff = settings.Poll.BackoffInitial;
+        backoff = Settings.Poll.BackoffInitial;
         SaveBaseline(snapshot, facts);
     }
 
@@ -204,7 +186,7 @@ public sealed partial class TargetPoller : IDisposable
         var settingsForOpen = new ConnectionSettings(target.Uri, target.ReadOnly, Credentials());
         try
         {
-            connection = await Bounded(() => connector.Open(settingsForOpen), timeout, stopping).ConfigureAwait(false);
+            connection = await Bounded(() => context.Connector.Open(settingsForOpen), timeout, stopping).ConfigureAwait(false);
         }
         catch (LibvirtException e)
         {
@@ -237,7 +219,7 @@ public sealed partial class TargetPoller : IDisposable
         var work = Task.Run(call, CancellationToken.None);
         try
         {
-            return await work.WaitAsync(timeout, time, stopping).ConfigureAwait(false);
+            return await work.WaitAsync(timeout, Time, stopping).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -254,21 +236,21 @@ public sealed partial class TargetPoller : IDisposable
 
     private TimeSpan NextInterval()
     {
-        var interval = settings.IntervalOf(target);
-        var spread = settings.Poll.Jitter * ((Random.Shared.NextDouble() * 2) - 1);
+        var interval = Settings.IntervalOf(target);
+        var spread = Settings.Poll.Jitter * ((Random.Shared.NextDouble() * 2) - 1);
         return interval * (1 + spread);
     }
 
     private TimeSpan NextBackoff()
     {
         var delay = backoff;
-        backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.Poll.BackoffMax.Ticks));
-        return TimeSpan.FromTicks(Math.Min(delay.Ticks, settings.IntervalOf(target).Ticks));
+        backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, Settings.Poll.BackoffMax.Ticks));
+        return TimeSpan.FromTicks(Math.Min(delay.Ticks, Settings.IntervalOf(target).Ticks));
     }
 
     private void LoadBaseline()
     {
-        var persisted = stateStore.Load(Name, out var problem);
+        var persisted = context.StateStore.Load(Name, out var problem);
         if (problem is not null)
         {
             LogStateUnreadable(Name, problem);
@@ -285,7 +267,7 @@ public sealed partial class TargetPoller : IDisposable
     {
         try
         {
-            stateStore.Save(new PersistedTarget(
+            context.StateStore.Save(new PersistedTarget(
                 StateStore.FormatVersion, Name, snapshot.CompletedAt, snapshot.Info?.LibvirtVersion, snapshot.Info?.HypervisorVersion, [.. facts.Values]));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -36,7 +36,7 @@ public sealed class PollerHarness : IDisposable
         var target = new TargetOptions { Name = name, Uri = "qemu+tcp://recorded/system", ReadOnly = readOnly, Timeout = timeout };
         var settings = new ExporterSettings(new WebOptions(), new PollOptions(), new LibvirtOptions { Targets = [target] }, new StateOptions { Directory = StateDirectory });
         var poller = new TargetPoller(
-            target, settings, libvirt ?? Libvirt, Publisher, Health, Board, Changes, new StateStore(StateDirectory), Time, NullLogger.Instance);
+            target, new PollingContext(settings, libvirt ?? Libvirt, Publisher, Health, Board, Changes, new StateStore(StateDirectory), Time, NullLogger.Instance));
         pollers.Add(poller);
         return poller;
     }
