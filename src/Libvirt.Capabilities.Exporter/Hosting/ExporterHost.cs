@@ -8,6 +8,7 @@ using Libvirt.Capabilities.Interop;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using System.Runtime.InteropServices;
 using Prometheus;
 
 namespace Libvirt.Capabilities.Exporter.Hosting;
@@ -87,6 +88,13 @@ public static partial class ExporterHost
 
         BuildInfo.Register(registry);
         Endpoints.Map(app, settings, registry);
+        var polling = app.Services.GetRequiredService<PollingService>();
+        var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+        {
+            signal.Cancel = true; // SIGHUP means "reload", never "terminate".
+            polling.Reload();
+        });
+        app.Lifetime.ApplicationStopped.Register(hangup.Dispose);
         LogEffectiveConfiguration(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ExporterHost)), settings);
         return app;
     }
@@ -161,7 +169,8 @@ public static partial class ExporterHost
             new StateStore(settings.State.Directory),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<TargetPoller>()));
-        services.AddHostedService<PollingService>();
+        services.AddSingleton<PollingService>();
+        services.AddHostedService(sp => sp.GetRequiredService<PollingService>());
     }
 
     /// <summary>

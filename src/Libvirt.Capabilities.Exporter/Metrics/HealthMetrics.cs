@@ -25,6 +25,8 @@ public sealed class HealthMetrics
 
     private readonly Histogram apiCallDuration;
     private readonly Counter changes;
+    private readonly Lock gate = new();
+    private readonly HashSet<string> removedTargets = new(StringComparer.Ordinal);
     private readonly Counter scrapeErrors;
 
     public HealthMetrics(CollectorRegistry registry)
@@ -46,15 +48,48 @@ public sealed class HealthMetrics
             ChangesFamily.Name, ChangesFamily.Help, new CounterConfiguration { LabelNames = [.. ChangesFamily.LabelNames] });
     }
 
-    public void CountChange(string target, string scope, string change) => changes.WithLabels(target, scope, change).Inc();
+    public void CountChange(string target, string scope, string change) =>
+        IfActive(target, () => changes.WithLabels(target, scope, change).Inc());
 
     public void ObserveApiCall(string target, string api, TimeSpan duration) =>
-        apiCallDuration.WithLabels(target, api).Observe(duration.TotalSeconds);
+        IfActive(target, () => apiCallDuration.WithLabels(target, api).Observe(duration.TotalSeconds));
 
-    public void CountError(string target, string reason) => scrapeErrors.WithLabels(target, reason).Inc();
+    public void CountError(string target, string reason) => IfActive(target, () => scrapeErrors.WithLabels(target, reason).Inc());
 
-    /// <summary>Drops every series of a target that left the configuration.</summary>
+    /// <summary>A target (re-)entered the configuration.</summary>
+    public void Revive(string target)
+    {
+        lock (gate)
+        {
+            removedTargets.Remove(target);
+        }
+    }
+
+    /// <summary>
+    /// Drops every series of a target that left the configuration, and ignores what a call of that target
+    /// still in flight reports later, so no series comes back.
+    /// </summary>
     public void RemoveTarget(string target)
+    {
+        lock (gate)
+        {
+            removedTargets.Add(target);
+            RemoveSeries(target);
+        }
+    }
+
+    private void IfActive(string target, Action update)
+    {
+        lock (gate)
+        {
+            if (!removedTargets.Contains(target))
+            {
+                update();
+            }
+        }
+    }
+
+    private void RemoveSeries(string target)
     {
         foreach (var labels in apiCallDuration.GetAllLabelValues().Where(l => l[0] == target).ToList())
         {

@@ -15,6 +15,7 @@ public static partial class CommandLineFlags
         ["--web.listen-address"] = "Web:ListenAddress",
         ["--web.telemetry-path"] = "Web:TelemetryPath",
         ["--web.config.file"] = "Web:ConfigFile",
+        ["--web.enable-lifecycle"] = "Web:EnableLifecycle",
         ["--poll.interval"] = "Poll:Interval",
         ["--poll.timeout"] = "Poll:Timeout",
         ["--libvirt.read-only"] = "Libvirt:ReadOnly",
@@ -54,7 +55,7 @@ public static partial class CommandLineFlags
                 return new Result(values, passThrough, $"unknown flag '{flag}' (see --help)");
             }
 
-            if (value is null && flag == "--libvirt.read-only")
+            if (value is null && flag is "--libvirt.read-only" or "--web.enable-lifecycle")
             {
                 value = "true";
             }
@@ -129,6 +130,7 @@ public static partial class CommandLineFlags
           --web.listen-address ADDR  address to listen on (default :9866)
           --web.telemetry-path PATH  path of the metrics endpoint (default /metrics)
           --web.config.file FILE     TLS/basic-auth configuration (not implemented yet)
+          --web.enable-lifecycle     enable POST /-/reload (SIGHUP always reloads the configuration)
           --poll.interval DURATION   time between polls of a target (default 1m)
           --poll.timeout DURATION    deadline for one connection or collection (default 2m)
           --state.directory DIR      where snapshots persist across restarts ('' disables)

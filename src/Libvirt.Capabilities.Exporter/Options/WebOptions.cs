@@ -21,6 +21,9 @@ public sealed class WebOptions
     [RegularExpression("^/[A-Za-z0-9._~/-]*$", ErrorMessage = "Web:TelemetryPath (--web.telemetry-path) must be a URL path starting with '/'.")]
     public string TelemetryPath { get; set; } = DefaultTelemetryPath;
 
+    /// <summary>Enables POST /-/reload (as Prometheus does); SIGHUP always reloads. Flag: --web.enable-lifecycle.</summary>
+    public bool EnableLifecycle { get; set; }
+
     /// <summary>exporter-toolkit web configuration (TLS, basic auth). Flag: --web.config.file.</summary>
     public string? ConfigFile { get; set; }
 }

@@ -1,28 +1,141 @@
+using Libvirt.Capabilities.Exporter.Options;
+
 namespace Libvirt.Capabilities.Exporter.Polling;
 
-/// <summary>Runs one independent <see cref="TargetPoller"/> loop per configured target until shutdown.</summary>
-public sealed class PollingService(PollingContext context) : BackgroundService
+/// <summary>
+/// Runs one independent <see cref="TargetPoller"/> loop per configured target until shutdown, and applies a
+/// configuration reload (SIGHUP or POST /-/reload): removed targets stop and every series of theirs is
+/// dropped at once, added targets start, changed targets restart, untouched targets keep running.
+/// </summary>
+public sealed partial class PollingService(PollingContext context, IConfiguration configuration) : BackgroundService
 {
-    private readonly List<TargetPoller> pollers = [];
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, RunningTarget> running = new(StringComparer.Ordinal);
+    private readonly ILogger logger = context.Logger;
+    private CancellationToken stopping;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        foreach (var target in context.Settings.Libvirt.EffectiveTargets)
+        lock (gate)
         {
-            pollers.Add(new TargetPoller(target, context));
+            stopping = stoppingToken;
+            foreach (var target in context.Settings.Libvirt.EffectiveTargets)
+            {
+                Start(target, context);
+            }
         }
 
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, context.Time, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown: the loops see the same token.
+        }
+
+        Task[] loops;
+        lock (gate)
+        {
+            loops = [.. running.Values.Select(r => r.Loop)];
+        }
+
+        await Task.WhenAll(loops).ConfigureAwait(false);
+    }
+
+    /// <summary>Re-reads the configuration sources and applies the target changes. Returns the errors, if any.</summary>
+    public IReadOnlyList<string> Reload()
+    {
+        (configuration as IConfigurationRoot)?.Reload();
+        var settings = ExporterSettings.Load(configuration, out var errors);
+        if (errors.Count > 0)
+        {
+            LogReloadRejected(string.Join(" ", errors));
+            return errors;
+        }
+
+        var next = context with { Settings = settings };
+        lock (gate)
+        {
+            var wanted = settings.Libvirt.EffectiveTargets.ToDictionary(t => t.EffectiveName, StringComparer.Ordinal);
+            foreach (var (name, current) in running.ToList())
+            {
+                if (!wanted.TryGetValue(name, out var target) || Signature(settings, target) != current.Signature)
+                {
+                    Retire(name);
+                }
+            }
+
+            foreach (var target in wanted.Values.Where(t => !running.ContainsKey(t.EffectiveName)))
+            {
+                Start(target, next);
+            }
+        }
+
+        LogReloaded(string.Join(", ", settings.Libvirt.EffectiveTargets.Select(t => t.EffectiveName)));
+        return [];
+    }
+
+    private void Start(TargetOptions target, PollingContext targetContext)
+    {
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        targetContext.Health.Revive(target.EffectiveName);
+        var poller = new TargetPoller(target, targetContext);
+
         // Each loop runs on its own task: a slow or hanging target never delays another.
-        return Task.WhenAll(pollers.Select(p => Task.Run(() => p.RunAsync(stoppingToken), CancellationToken.None)));
+        var loop = Task.Run(() => poller.RunAsync(cancel.Token), CancellationToken.None);
+        running[target.EffectiveName] = new RunningTarget(poller, cancel, loop, Signature(targetContext.Settings, target));
+    }
+
+    private void Retire(string name)
+    {
+        var target = running[name];
+        running.Remove(name);
+        target.Poller.Retire();
+        target.Cancel.Cancel();
+        context.Health.RemoveTarget(name);
+        context.Board.Remove(name);
+        _ = target.Loop.ContinueWith(
+            _ =>
+            {
+                target.Poller.Dispose();
+                target.Cancel.Dispose();
+            },
+            TaskScheduler.Default);
+    }
+
+    /// <summary>Everything that shapes a target's polling; a target whose signature changed is restarted.</summary>
+    private static string Signature(ExporterSettings settings, TargetOptions target)
+    {
+        var machines = settings.Libvirt.Machines;
+        return string.Join(
+            '|',
+            target.Uri, target.ReadOnly, settings.IntervalOf(target), settings.TimeoutOf(target), target.Username, target.PasswordFile,
+            settings.Poll.Jitter, settings.Poll.BackoffInitial, settings.Poll.BackoffMax, settings.State.Directory, machines.Policy,
+            string.Join(',', machines.IncludeArch), string.Join(',', machines.ExcludeArch),
+            string.Join(',', machines.IncludeMachine), string.Join(',', machines.ExcludeMachine),
+            string.Join(',', machines.IncludeVirtType), string.Join(',', machines.ExcludeVirtType));
     }
 
     public override void Dispose()
     {
-        foreach (var poller in pollers)
+        lock (gate)
         {
-            poller.Dispose();
+            foreach (var target in running.Values)
+            {
+                target.Poller.Dispose();
+                target.Cancel.Dispose();
+            }
         }
 
         base.Dispose();
     }
+
+    [LoggerMessage(LogEvents.Reloaded, LogLevel.Information, "Configuration reloaded; targets: {Targets}")]
+    private partial void LogReloaded(string targets);
+
+    [LoggerMessage(LogEvents.ReloadRejected, LogLevel.Error, "Configuration reload rejected, the running configuration stays: {Errors}")]
+    private partial void LogReloadRejected(string errors);
+
+    private sealed record RunningTarget(TargetPoller Poller, CancellationTokenSource Cancel, Task Loop, string Signature);
 }

@@ -27,6 +27,8 @@ public sealed partial class TargetPoller : IDisposable
     private DateTimeOffset? lastChange;
     private long polls;
     private TimeSpan backoff;
+    private readonly Lock publishGate = new();
+    private bool retired;
 
     public TargetPoller(TargetOptions target, PollingContext context)
     {
@@ -129,8 +131,17 @@ public sealed partial class TargetPoller : IDisposable
             lastSuccess = snapshot.CompletedAt;
         }
 
-        context.Publisher.Stage(Name, [.. lastGoodCapabilities, .. SnapshotSamples.Health(snapshot, lastSuccess, lastChange)]);
-        context.Board.Set(Status(snapshot, snapshot.Errors));
+        lock (publishGate)
+        {
+            if (retired)
+            {
+                return false;
+            }
+
+            context.Publisher.Stage(Name, [.. lastGoodCapabilities, .. SnapshotSamples.Health(snapshot, lastSuccess, lastChange)]);
+            context.Board.Set(Status(snapshot, snapshot.Errors));
+        }
+
         LogPollCompleted(Name, snapshot.Duration.TotalMilliseconds, snapshot.Up, complete, snapshot.DomainCaps.Count);
         return complete;
     }
@@ -289,6 +300,16 @@ public sealed partial class TargetPoller : IDisposable
         errors,
         [.. lastGood?.DomainCaps.Select(c => new DomainCapsCombination(c.EmulatorPath ?? "", c.Arch, c.Machine ?? "", c.DomainType)) ?? []],
         lastGoodCapabilities.FirstOrDefault(s => s.Family == FingerprintCollector.HostFingerprint).LabelValues?[^1]);
+
+    /// <summary>The target left the configuration: withdraw its series now and never publish again.</summary>
+    public void Retire()
+    {
+        lock (publishGate)
+        {
+            retired = true;
+            context.Publisher.Stage(Name, []);
+        }
+    }
 
     public void Dispose() => DropConnection();
 }

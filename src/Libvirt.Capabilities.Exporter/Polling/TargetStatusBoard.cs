@@ -9,6 +9,8 @@ public sealed class TargetStatusBoard
 
     public void Set(TargetStatus status) => statuses[status.Name] = status;
 
+    public void Remove(string name) => statuses.TryRemove(name, out _);
+
     public IReadOnlyList<TargetStatus> All => [.. statuses.Values.OrderBy(s => s.Name, StringComparer.Ordinal)];
 
     /// <summary>Ready once every target completed at least one poll, successful or not.</summary>

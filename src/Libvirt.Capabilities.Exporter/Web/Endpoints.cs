@@ -20,6 +20,13 @@ public static class Endpoints
             ? Results.Text("ready\n")
             : Results.Text("not ready: some targets have not been polled yet\n", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapGet("/api/targets", (TargetStatusBoard board) => Results.Json(board.All, ApiJsonContext.Default.IReadOnlyListTargetStatus));
+        if (settings.Web.EnableLifecycle)
+        {
+            app.MapPost("/-/reload", (PollingService polling) => polling.Reload() is { Count: > 0 } errors
+                ? Results.Text("reload rejected:\n" + string.Join('\n', errors) + "\n", statusCode: StatusCodes.Status400BadRequest)
+                : Results.Text("reloaded\n"));
+        }
+
         app.MapGet("/api/changes", (ChangeLog log, string? target, int? limit) =>
             Results.Json(log.Recent(target, Math.Clamp(limit ?? 100, 1, 10_000)), ApiJsonContext.Default.ListCapabilityChange));
     }
