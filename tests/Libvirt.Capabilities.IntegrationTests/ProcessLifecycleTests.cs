@@ -51,6 +51,29 @@ public sealed class ProcessLifecycleTests
         Assert.StartsWith("error: invalid configuration: ", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("render --uri test:///default")]
+    [InlineData("--libvirt.uri test:///default")]
+    public void Missing_libvirt_library_is_one_line_naming_the_package(string arguments)
+    {
+        TestEnvironment.Require(File.Exists(Binary), Binary);
+
+        // A private mount namespace hides libvirt.so.0 from this process only.
+        var script = $"lib=$(readlink -f /usr/lib/x86_64-linux-gnu/libvirt.so.0) && mount --bind /dev/null \"$lib\" && exec dotnet '{Binary}' {arguments}";
+        var start = new ProcessStartInfo("unshare", ["--mount", "bash", "-c", script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEnd();
+        var stdout = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(60_000));
+        TestEnvironment.Require(!stderr.Contains("unshare:", StringComparison.Ordinal) && !stderr.Contains("mount:", StringComparison.Ordinal), "a private mount namespace (unshare --mount, as root)");
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.Equal("", stdout);
+        Assert.Equal(
+            "error: libvirt.so.0 could not be loaded: install the libvirt client library (Debian/Ubuntu: apt-get install libvirt0; Fedora/RHEL: dnf install libvirt-libs)",
+            stderr.Trim());
+    }
+
     private static Process Start(params string[] args)
     {
         TestEnvironment.Require(File.Exists(Binary), Binary);
