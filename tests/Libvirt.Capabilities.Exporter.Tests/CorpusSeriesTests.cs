@@ -71,6 +71,14 @@ public sealed class CorpusSeriesTests
         Assert.Equal(Count(doc, "/capabilities/host/cache/bank"), RenderRunner.CountSeries(text, "libvirt_host_cache_bank_size_bytes"));
         Assert.Equal(Count(doc, "/capabilities/host/secmodel"), RenderRunner.CountSeries(text, "libvirt_host_security_model_info"));
         Assert.Equal(Count(doc, "/capabilities/host/power_management/*"), RenderRunner.CountSeries(text, "libvirt_host_power_management_supported"));
+        Assert.Equal(Count(doc, "/capabilities/host/cache/bank/control"), RenderRunner.CountSeries(text, "libvirt_host_cache_control_granularity_bytes"));
+        Assert.Equal(Count(doc, "/capabilities/host/memory_bandwidth/node"), RenderRunner.CountSeries(text, "libvirt_host_memory_bandwidth_node_info"));
+        Assert.Equal(Count(doc, "/capabilities/host/*/monitor"), RenderRunner.CountSeries(text, "libvirt_host_resource_monitor_max_monitors"));
+        Assert.Equal(Count(doc, "/capabilities/host/*/monitor/feature"), RenderRunner.CountSeries(text, "libvirt_host_resource_monitor_feature"));
+        Assert.Equal(
+            Count(doc, "/capabilities/host/topology/interconnects/*"),
+            RenderRunner.CountSeries(text, "libvirt_host_numa_interconnect_latency_seconds") + RenderRunner.CountSeries(text, "libvirt_host_numa_interconnect_bandwidth_bytes_per_second"));
+        Assert.Equal(Count(doc, "/capabilities/host/topology/cells/cell/cache/size"), RenderRunner.CountSeries(text, "libvirt_host_numa_cell_cache_size_bytes"));
         Promtool.AssertValid(text);
     }
 

@@ -45,6 +45,18 @@ public sealed class MetricsDocumentationTests
     }
 
     [Fact]
+    public void Families_follow_the_naming_rules()
+    {
+        Assert.All(DefinedFamilies(), family =>
+        {
+            Assert.Matches("^libvirt_(domcaps|host|guest|capabilities)_[a-z0-9_]+$", family.Name);
+            Assert.Equal(family.LabelNames.Count, family.LabelNames.Distinct().Count());
+            Assert.Equal(family.Type == "counter", family.Name.EndsWith("_total", StringComparison.Ordinal));
+            Assert.EndsWith(".", family.Help, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public void Every_emitted_family_is_documented()
     {
         var doc = File.ReadAllText(DocPath);

@@ -32,6 +32,13 @@ public sealed class HostCapabilitiesCorpusTests
         Assert.Equal(Count(doc, "/capabilities/host/migration_features/uri_transports/uri_transport"), caps.Host.Migration?.UriTransports.Count ?? 0);
         Assert.Equal(Count(doc, "/capabilities/host/power_management/*"), caps.Host.PowerManagement.Count);
         Assert.Equal(doc.XPathSelectElement("/capabilities/host/cpu/arch")?.Value, caps.Host.Cpu.Arch);
+        Assert.Equal(Count(doc, "/capabilities/host/cache/bank/control"), caps.Host.CacheBanks.Sum(b => b.Controls.Count));
+        Assert.Equal(Count(doc, "/capabilities/host/memory_bandwidth/node"), caps.Host.MemoryBandwidth.Count);
+        Assert.Equal(Count(doc, "/capabilities/host/*/monitor"), caps.Host.Monitors.Count);
+        Assert.Equal(Count(doc, "/capabilities/host/*/monitor/feature"), caps.Host.Monitors.Sum(m => m.Features.Count));
+        Assert.Equal(Count(doc, "/capabilities/host/topology/interconnects/*"), caps.Host.Interconnects.Count);
+        Assert.Equal(Count(doc, "/capabilities/host/topology/cells/cell/cache"), caps.Host.NumaCells.Sum(c => c.Caches.Count));
+        Assert.Equal(Count(doc, "/capabilities/guest/arch/loader"), caps.Guests.Count(g => g.Loader is not null));
     }
 
     [Fact]

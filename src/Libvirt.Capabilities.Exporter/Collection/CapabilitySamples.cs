@@ -14,6 +14,7 @@ public static class CapabilitySamples
         HostFeatureCollector.Collect(host, sink);
         HostCpuCollector.Collect(host, sink);
         HostTopologyCollector.Collect(host, sink);
+        HostResourceControlCollector.Collect(host, sink);
         GuestCollector.Collect(host, sink);
     }
 

@@ -22,7 +22,7 @@ public static class FingerprintCollector
 
     private static readonly string[] HostFamiliesExcluded =
     [
-        "libvirt_host_info", "libvirt_host_numa_", "libvirt_host_cache_",
+        "libvirt_host_info", "libvirt_host_numa_", "libvirt_host_cache_", "libvirt_host_memory_bandwidth_", "libvirt_host_resource_monitor_",
     ];
 
     /// <summary>Appends fingerprint series computed from the capability samples already in the list.</summary>

@@ -6,6 +6,7 @@ public sealed record Guest(
     string Arch,
     uint? WordSize,
     string? Emulator,
+    string? Loader,
     IReadOnlyList<GuestMachine> Machines,
     IReadOnlyList<GuestDomain> Domains,
     IReadOnlyList<GuestFeature> Features);

@@ -11,7 +11,10 @@ public sealed record Host(
     bool? Iommu,
     Migration? Migration,
     IReadOnlyList<NumaCell> NumaCells,
+    IReadOnlyList<NumaInterconnect> Interconnects,
     IReadOnlyList<CacheBank> CacheBanks,
+    IReadOnlyList<MemoryBandwidthNode> MemoryBandwidth,
+    IReadOnlyList<ResourceMonitor> Monitors,
     IReadOnlyList<SecurityModel> SecurityModels);
 
 /// <summary>Live migration support and the URI transports libvirt offers.</summary>

@@ -6,7 +6,8 @@ public sealed record NumaCell(
     ulong? MemoryBytes,
     IReadOnlyList<PageCount> Pages,
     uint CpuCount,
-    IReadOnlyList<NumaDistance> Distances);
+    IReadOnlyList<NumaDistance> Distances,
+    IReadOnlyList<NumaCellCache> Caches);
 
 /// <summary>Free-standing pages of one size in a cell.</summary>
 public sealed record PageCount(ulong SizeBytes, ulong Count);
@@ -15,4 +16,4 @@ public sealed record PageCount(ulong SizeBytes, ulong Count);
 public sealed record NumaDistance(uint Sibling, uint Value);
 
 /// <summary>A host cache bank.</summary>
-public sealed record CacheBank(uint Id, uint Level, string Type, ulong SizeBytes, string Cpus);
+public sealed record CacheBank(uint Id, uint Level, string Type, ulong SizeBytes, string Cpus, IReadOnlyList<CacheControl> Controls);

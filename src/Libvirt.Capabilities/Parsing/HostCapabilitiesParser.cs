@@ -27,7 +27,10 @@ public static class HostCapabilitiesParser
                     migration.Element("live") is not null,
                     [.. migration.Element("uri_transports")?.Elements("uri_transport").Select(t => t.Value.Trim()) ?? []]),
             [.. host.Element("topology")?.Element("cells")?.Elements("cell").Select(ParseCell) ?? []],
+            [.. host.Element("topology")?.Element("interconnects")?.Elements().Select(ParseInterconnect) ?? []],
             [.. host.Element("cache")?.Elements("bank").Select(ParseBank) ?? []],
+            [.. host.Element("memory_bandwidth")?.Elements("node").Select(ParseBandwidthNode) ?? []],
+            [.. ParseMonitors(host)],
             [.. host.Elements("secmodel").Select(ParseSecModel)]);
     }
 
@@ -72,7 +75,13 @@ public static class HostCapabilitiesParser
                 Bytes(p.ULongAttr("size"), p.Attr("unit")) ?? 0,
                 ulong.TryParse(p.Value, out var count) ? count : 0))],
             cpus?.UIntAttr("num") ?? (uint)(cpus?.Elements("cpu").Count() ?? 0),
-            [.. cell.Element("distances")?.Elements("sibling").Select(s => new NumaDistance(s.UIntAttr("id") ?? 0, s.UIntAttr("value") ?? 0)) ?? []]);
+            [.. cell.Element("distances")?.Elements("sibling").Select(s => new NumaDistance(s.UIntAttr("id") ?? 0, s.UIntAttr("value") ?? 0)) ?? []],
+            [.. cell.Elements("cache").Select(c => new NumaCellCache(
+                c.UIntAttr("level") ?? 0,
+                c.Attr("associativity") ?? "",
+                c.Attr("policy") ?? "",
+                Bytes(c.Element("size")?.ULongAttr("value"), c.Element("size")?.Attr("unit")),
+                Bytes(c.Element("line")?.ULongAttr("value"), c.Element("line")?.Attr("unit"))))]);
     }
 
     private static CacheBank ParseBank(XElement bank) => new(
@@ -80,7 +89,41 @@ public static class HostCapabilitiesParser
         bank.UIntAttr("level") ?? 0,
         bank.Attr("type") ?? "",
         Bytes(bank.ULongAttr("size"), bank.Attr("unit")) ?? 0,
-        bank.Attr("cpus") ?? "");
+        bank.Attr("cpus") ?? "",
+        [.. bank.Elements("control").Select(c => new CacheControl(
+            c.Attr("type") ?? "",
+            Bytes(c.ULongAttr("granularity"), c.Attr("unit")) ?? 0,
+            Bytes(c.ULongAttr("min"), c.Attr("unit")),
+            c.UIntAttr("maxAllocs")))]);
+
+    private static MemoryBandwidthNode ParseBandwidthNode(XElement node)
+    {
+        var control = node.Element("control");
+        return new MemoryBandwidthNode(
+            node.UIntAttr("id") ?? 0, node.Attr("cpus") ?? "", control?.UIntAttr("granularity"), control?.UIntAttr("min"), control?.UIntAttr("maxAllocs"));
+    }
+
+    private static IEnumerable<ResourceMonitor> ParseMonitors(XElement host) =>
+        new[] { ("cache", host.Element("cache")), ("memory_bandwidth", host.Element("memory_bandwidth")), ("energy", host.Element("energy")) }
+            .SelectMany(section => section.Item2?.Elements("monitor").Select(m => new ResourceMonitor(
+                section.Item1,
+                m.UIntAttr("level"),
+                Bytes(m.ULongAttr("reuseThreshold"), "B"),
+                m.UIntAttr("maxMonitors") ?? 0,
+                [.. m.Elements("feature").Select(f => f.Attr("name") ?? "")])) ?? []);
+
+    // Latency is in nanoseconds; bandwidth is a scaled size per second (KiB unless a unit is given).
+    private static NumaInterconnect ParseInterconnect(XElement link)
+    {
+        var value = link.ULongAttr("value") ?? 0;
+        return new NumaInterconnect(
+            link.Name.LocalName,
+            link.UIntAttr("initiator") ?? 0,
+            link.UIntAttr("target") ?? 0,
+            link.UIntAttr("cache"),
+            link.Attr("type") ?? "",
+            link.Name.LocalName == "bandwidth" ? Bytes(value, link.Attr("unit")) ?? 0 : value);
+    }
 
     private static SecurityModel ParseSecModel(XElement secModel) => new(
         secModel.ChildText("model") ?? "",
@@ -95,6 +138,7 @@ public static class HostCapabilitiesParser
             arch?.Attr("name") ?? "",
             arch?.Element("wordsize") is { } w && uint.TryParse(w.Value, out var wordSize) ? wordSize : null,
             arch?.ChildText("emulator"),
+            arch?.ChildText("loader"),
             Machines(arch),
             [.. arch?.Elements("domain").Select(d => new GuestDomain(d.Attr("type") ?? "", d.ChildText("emulator"), Machines(d))) ?? []],
             [.. guest.Element("features")?.Elements().Select(f => new GuestFeature(f.Name.LocalName, f.Attr("default"), f.Attr("toggle"))) ?? []]);

@@ -13,6 +13,9 @@ public static class GuestCollector
     public static readonly MetricFamily ArchInfo = MetricFamily.Target(
         "libvirt_guest_arch_info", "1 for each guest OS type and architecture, with word size and emulator.", "os_type", "arch", "wordsize", "emulator");
 
+    public static readonly MetricFamily Loader = MetricFamily.Target(
+        "libvirt_guest_loader_info", "1 for the loader of a guest architecture, where libvirt reports one (Xen).", "os_type", "arch", "loader");
+
     public static readonly MetricFamily DomainType = MetricFamily.Target(
         "libvirt_guest_domain_type_info", "1 for each domain type (kvm, qemu, ...) a guest architecture can use, with its emulator.",
         "os_type", "arch", "virt_type", "emulator");
@@ -37,6 +40,11 @@ public static class GuestCollector
         foreach (var guest in caps.Guests)
         {
             sink.Add(ArchInfo, 1, guest.OsType, guest.Arch, guest.WordSize?.ToString(CultureInfo.InvariantCulture), guest.Emulator);
+            if (guest.Loader is not null)
+            {
+                sink.Add(Loader, 1, guest.OsType, guest.Arch, guest.Loader);
+            }
+
             AddMachines(guest, "", guest.Machines, sink);
             foreach (var domain in guest.Domains)
             {

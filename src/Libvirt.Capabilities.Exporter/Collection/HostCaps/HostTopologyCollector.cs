@@ -21,6 +21,18 @@ public static class HostTopologyCollector
     public static readonly MetricFamily CellDistance = MetricFamily.Target(
         "libvirt_host_numa_cell_distance", "NUMA distance from a cell to a sibling cell.", "cell", "sibling");
 
+    public static readonly MetricFamily CellCacheSize = MetricFamily.Target(
+        "libvirt_host_numa_cell_cache_size_bytes", "Size of a memory-side cache of a NUMA cell (HMAT).", "cell", "level", "associativity", "policy");
+
+    public static readonly MetricFamily CellCacheLine = MetricFamily.Target(
+        "libvirt_host_numa_cell_cache_line_bytes", "Line size of a memory-side cache of a NUMA cell (HMAT).", "cell", "level", "associativity", "policy");
+
+    public static readonly MetricFamily InterconnectLatency = MetricFamily.Target(
+        "libvirt_host_numa_interconnect_latency_seconds", "Access latency from an initiator cell to a target cell or its cache (HMAT).", "initiator_cell", "target_cell", "cache", "type");
+
+    public static readonly MetricFamily InterconnectBandwidth = MetricFamily.Target(
+        "libvirt_host_numa_interconnect_bandwidth_bytes_per_second", "Access bandwidth from an initiator cell to a target cell or its cache (HMAT).", "initiator_cell", "target_cell", "cache", "type");
+
     public static readonly MetricFamily CacheBankSize = MetricFamily.Target(
         "libvirt_host_cache_bank_size_bytes", "Size of a host cache bank.", "bank", "level", "type", "cpus");
 
@@ -45,6 +57,25 @@ public static class HostTopologyCollector
             foreach (var distance in cell.Distances)
             {
                 sink.Add(CellDistance, distance.Value, id, Text(distance.Sibling));
+            }
+
+            foreach (var cache in cell.Caches)
+            {
+                sink.AddIfKnown(CellCacheSize, cache.SizeBytes, id, Text(cache.Level), cache.Associativity, cache.Policy);
+                sink.AddIfKnown(CellCacheLine, cache.LineBytes, id, Text(cache.Level), cache.Associativity, cache.Policy);
+            }
+        }
+
+        foreach (var link in host.Interconnects)
+        {
+            var cache = link.Cache is { } level ? Text(level) : "";
+            if (link.Kind == "latency")
+            {
+                sink.Add(InterconnectLatency, link.Value / 1e9, Text(link.Initiator), Text(link.Target), cache, link.Type);
+            }
+            else
+            {
+                sink.Add(InterconnectBandwidth, link.Value, Text(link.Initiator), Text(link.Target), cache, link.Type);
             }
         }
 
