@@ -79,6 +79,7 @@ public sealed class CorpusSeriesTests
             Count(doc, "/capabilities/host/topology/interconnects/*"),
             RenderRunner.CountSeries(text, "libvirt_host_numa_interconnect_latency_seconds") + RenderRunner.CountSeries(text, "libvirt_host_numa_interconnect_bandwidth_bytes_per_second"));
         Assert.Equal(Count(doc, "/capabilities/host/topology/cells/cell/cache/size"), RenderRunner.CountSeries(text, "libvirt_host_numa_cell_cache_size_bytes"));
+        Assert.Equal(Count(doc, "/capabilities/host/topology/cells/cell/cpus/cpu"), RenderRunner.CountSeries(text, "libvirt_host_numa_cell_cpu_info"));
         Promtool.AssertValid(text);
     }
 

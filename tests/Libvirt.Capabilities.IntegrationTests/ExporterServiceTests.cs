@@ -27,7 +27,7 @@ public sealed class ExporterServiceTests
         await using var app = ExporterHost.Build(
             [
                 "--web.listen-address=127.0.0.1:0", "--state.directory", state, "--poll.interval=10m",
-                "--libvirt.uri", Reachable, "--libvirt.uri", hangingUri,
+                "--libvirt.uri", Reachable, "--libvirt.uri", hangingUri, "--libvirt.uri", Libvirtd.System,
                 "--Libvirt:Targets:1:Name=hanging", "--Libvirt:Targets:1:Timeout=00:00:03",
             ],
             stderr,
@@ -45,6 +45,13 @@ public sealed class ExporterServiceTests
 
         var metrics = await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
         Assert.Contains($"libvirt_capabilities_up{{target=\"{Reachable}\"}} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains($"libvirt_capabilities_up{{target=\"{Libvirtd.System}\"}} 1", metrics, StringComparison.Ordinal);
+        foreach (var target in new[] { Reachable, Libvirtd.System })
+        {
+            Assert.Contains(RenderRunner.SeriesLines(metrics), l => l.StartsWith($"libvirt_domcaps_feature_supported{{target=\"{target}\"", StringComparison.Ordinal));
+            Assert.Contains(RenderRunner.SeriesLines(metrics), l => l.StartsWith($"libvirt_guest_machine_info{{target=\"{target}\"", StringComparison.Ordinal));
+        }
+
         Assert.Contains("libvirt_capabilities_up{target=\"hanging\"} 0", metrics, StringComparison.Ordinal);
         Assert.Contains(RenderRunner.SeriesLines(metrics), l => l.StartsWith("libvirt_domcaps_info{", StringComparison.Ordinal) && l.Contains("arch=\"aarch64\"", StringComparison.Ordinal));
         Assert.Contains(RenderRunner.SeriesLines(metrics), l => l.StartsWith("libvirt_domcaps_cpu_model_usable{", StringComparison.Ordinal) && l.Contains("virt_type=\"kvm\"", StringComparison.Ordinal));

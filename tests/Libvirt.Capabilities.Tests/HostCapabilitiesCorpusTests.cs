@@ -39,6 +39,7 @@ public sealed class HostCapabilitiesCorpusTests
         Assert.Equal(Count(doc, "/capabilities/host/topology/interconnects/*"), caps.Host.Interconnects.Count);
         Assert.Equal(Count(doc, "/capabilities/host/topology/cells/cell/cache"), caps.Host.NumaCells.Sum(c => c.Caches.Count));
         Assert.Equal(Count(doc, "/capabilities/guest/arch/loader"), caps.Guests.Count(g => g.Loader is not null));
+        Assert.Equal(Count(doc, "/capabilities/host/topology/cells/cell/cpus/cpu"), caps.Host.NumaCells.Sum(c => c.Cpus.Count));
     }
 
     [Fact]

@@ -6,8 +6,12 @@ public sealed record NumaCell(
     ulong? MemoryBytes,
     IReadOnlyList<PageCount> Pages,
     uint CpuCount,
+    IReadOnlyList<CellCpu> Cpus,
     IReadOnlyList<NumaDistance> Distances,
     IReadOnlyList<NumaCellCache> Caches);
+
+/// <summary>Where one logical CPU of a cell sits: socket, die, cluster, core and its thread siblings.</summary>
+public sealed record CellCpu(uint Id, string? SocketId, string? DieId, string? ClusterId, string? CoreId, string? Siblings);
 
 /// <summary>Free-standing pages of one size in a cell.</summary>
 public sealed record PageCount(ulong SizeBytes, ulong Count);

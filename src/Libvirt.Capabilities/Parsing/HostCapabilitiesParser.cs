@@ -75,6 +75,8 @@ public static class HostCapabilitiesParser
                 Bytes(p.ULongAttr("size"), p.Attr("unit")) ?? 0,
                 ulong.TryParse(p.Value, out var count) ? count : 0))],
             cpus?.UIntAttr("num") ?? (uint)(cpus?.Elements("cpu").Count() ?? 0),
+            [.. cpus?.Elements("cpu").Select(c => new CellCpu(
+                c.UIntAttr("id") ?? 0, c.Attr("socket_id"), c.Attr("die_id"), c.Attr("cluster_id"), c.Attr("core_id"), c.Attr("siblings"))) ?? []],
             [.. cell.Element("distances")?.Elements("sibling").Select(s => new NumaDistance(s.UIntAttr("id") ?? 0, s.UIntAttr("value") ?? 0)) ?? []],
             [.. cell.Elements("cache").Select(c => new NumaCellCache(
                 c.UIntAttr("level") ?? 0,

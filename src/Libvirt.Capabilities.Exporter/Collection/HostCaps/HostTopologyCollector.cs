@@ -15,6 +15,10 @@ public static class HostTopologyCollector
     public static readonly MetricFamily CellCpus = MetricFamily.Target(
         "libvirt_host_numa_cell_cpus", "Logical CPUs in a host NUMA cell.", "cell");
 
+    public static readonly MetricFamily CellCpu = MetricFamily.Target(
+        "libvirt_host_numa_cell_cpu_info", "1 for each logical CPU of a NUMA cell, with its socket, die, cluster, core and thread siblings.",
+        "cell", "cpu", "socket", "die", "cluster", "core", "siblings");
+
     public static readonly MetricFamily CellPages = MetricFamily.Target(
         "libvirt_host_numa_cell_pages", "Pages of one size in a host NUMA cell.", "cell", "size_bytes");
 
@@ -49,6 +53,11 @@ public static class HostTopologyCollector
             var id = Text(cell.Id);
             sink.AddIfKnown(CellMemory, cell.MemoryBytes, id);
             sink.Add(CellCpus, cell.CpuCount, id);
+            foreach (var cpu in cell.Cpus)
+            {
+                sink.Add(CellCpu, 1, id, Text(cpu.Id), cpu.SocketId, cpu.DieId, cpu.ClusterId, cpu.CoreId, cpu.Siblings);
+            }
+
             foreach (var pages in cell.Pages)
             {
                 sink.Add(CellPages, pages.Count, id, Text(pages.SizeBytes));
