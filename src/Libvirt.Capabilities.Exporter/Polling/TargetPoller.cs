@@ -97,8 +97,9 @@ public sealed partial class TargetPoller : IDisposable
             var open = await EnsureConnectionAsync(timeout, stopping).ConfigureAwait(false);
             snapshot = await Bounded(() => collector.Collect(Name, open, Settings.Libvirt.Machines), timeout, stopping).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is LibvirtException or TimeoutException)
+        catch (Exception e) when (e is LibvirtException or TimeoutException or IOException or UnauthorizedAccessException)
         {
+            // IOException: the configured password file could not be read.
             var reason = ErrorReasons.Classify(e);
             Health.CountError(Name, reason);
             if (e is TimeoutException)
@@ -106,7 +107,7 @@ public sealed partial class TargetPoller : IDisposable
                 LogPollTimedOut(Name, RedactedUri, timeout.TotalSeconds);
             }
 
-            // The connection may be wedged (a hung call) or gone: start afresh next Time.
+            // The connection may be wedged (a hung call) or gone: start afresh next time.
             DropConnection();
             snapshot = new TargetSnapshot(Name, Time.GetUtcNow(), Time.GetElapsedTime(started), null, null, [],
                 [new CollectionError(e is TimeoutException ? "collect" : "connect", reason, e.Message)]);
