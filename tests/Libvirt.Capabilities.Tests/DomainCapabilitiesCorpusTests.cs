@@ -21,25 +21,25 @@ public sealed class DomainCapabilitiesCorpusTests
         var doc = XDocument.Parse(xml);
         var caps = DomainCapabilitiesParser.Parse(xml);
 
-        Assert.Equal(1, Count(doc, "/domainCapabilities/arch"));
+        Assert.Equal(1, XPath.Count(doc, "/domainCapabilities/arch"));
         Assert.Equal(doc.XPathSelectElement("/domainCapabilities/arch")!.Value, caps.Arch);
         Assert.Equal(doc.XPathSelectElement("/domainCapabilities/domain")!.Value, caps.DomainType);
         Assert.Equal(doc.XPathSelectElement("/domainCapabilities/machine")?.Value, caps.Machine);
-        Assert.Equal(Count(doc, "//cpu/mode[@name='custom']/model"), caps.Cpu.CustomModels.Count);
-        Assert.Equal(Count(doc, "//cpu/mode[@name='custom']/blockers/feature"), caps.Cpu.CustomModels.Sum(m => m.Blockers.Count));
-        Assert.Equal(Count(doc, "//cpu/mode[@name='host-model']/feature"), caps.Cpu.HostModel?.Features.Count ?? 0);
-        Assert.Equal(Count(doc, "//cpu/mode"), caps.Cpu.Modes.Count);
-        Assert.Equal(Count(doc, "/domainCapabilities/features/*"), caps.Features.Count);
-        Assert.Equal(Count(doc, "//value"), caps.Enums.Sum(e => e.Values.Count));
-        Assert.Equal(Count(doc, "//enum"), caps.Enums.Count(e => e.Name != "value"));
+        Assert.Equal(XPath.Count(doc, "//cpu/mode[@name='custom']/model"), caps.Cpu.CustomModels.Count);
+        Assert.Equal(XPath.Count(doc, "//cpu/mode[@name='custom']/blockers/feature"), caps.Cpu.CustomModels.Sum(m => m.Blockers.Count));
+        Assert.Equal(XPath.Count(doc, "//cpu/mode[@name='host-model']/feature"), caps.Cpu.HostModel?.Features.Count ?? 0);
+        Assert.Equal(XPath.Count(doc, "//cpu/mode"), caps.Cpu.Modes.Count);
+        Assert.Equal(XPath.Count(doc, "/domainCapabilities/features/*"), caps.Features.Count);
+        Assert.Equal(XPath.Count(doc, "//value"), caps.Enums.Sum(e => e.Values.Count));
+        Assert.Equal(XPath.Count(doc, "//enum"), caps.Enums.Count(e => e.Name != "value"));
 
         // Every supported attribute lands in exactly one place: a CPU mode, a feature, or a generic flag.
-        var supportedAttributes = Count(doc, "//*[@supported='yes' or @supported='no']");
+        var supportedAttributes = XPath.Count(doc, "//*[@supported='yes' or @supported='no']");
         Assert.Equal(
             supportedAttributes,
             caps.Cpu.Modes.Count + caps.Features.Count(f => f.Supported is not null) + caps.SupportFlags.Count);
-        Assert.Equal(Count(doc, "//cpu/mode[@name='custom']/model[@usable='yes']"), caps.Cpu.CustomModels.Count(m => m.Usable == CpuModelUsability.Yes));
-        Assert.Equal(Count(doc, "//cpu/mode[@name='custom']/model[@deprecated]"), caps.Cpu.CustomModels.Count(m => m.Deprecated is not null));
+        Assert.Equal(XPath.Count(doc, "//cpu/mode[@name='custom']/model[@usable='yes']"), caps.Cpu.CustomModels.Count(m => m.Usable == CpuModelUsability.Yes));
+        Assert.Equal(XPath.Count(doc, "//cpu/mode[@name='custom']/model[@deprecated]"), caps.Cpu.CustomModels.Count(m => m.Deprecated is not null));
     }
 
     [Fact]
@@ -93,6 +93,4 @@ public sealed class DomainCapabilitiesCorpusTests
         Assert.Equal(["up"], caps.Enums.Single(e => e.Element == "devices/quantum" && e.Name == "flavour").Values);
         Assert.Equal(9, caps.Features.Single(f => f.Name == "warpdrive").Details.Single().Number);
     }
-
-    private static int Count(XDocument doc, string xpath) => doc.XPathSelectElements(xpath).Count();
 }

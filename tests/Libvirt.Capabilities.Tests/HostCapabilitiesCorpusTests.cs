@@ -17,29 +17,29 @@ public sealed class HostCapabilitiesCorpusTests
         var doc = XDocument.Parse(xml);
         var caps = HostCapabilitiesParser.Parse(xml);
 
-        Assert.Equal(Count(doc, "/capabilities/guest"), caps.Guests.Count);
-        Assert.Equal(Count(doc, "/capabilities/guest//machine"), caps.Guests.Sum(g => g.Machines.Count + g.Domains.Sum(d => d.Machines.Count)));
-        Assert.Equal(Count(doc, "/capabilities/guest/arch/domain"), caps.Guests.Sum(g => g.Domains.Count));
-        Assert.Equal(Count(doc, "/capabilities/guest/features/*"), caps.Guests.Sum(g => g.Features.Count));
-        Assert.Equal(Count(doc, "/capabilities/host/cpu/feature"), caps.Host.Cpu.Features.Count);
-        Assert.Equal(Count(doc, "/capabilities/host/cpu/pages"), caps.Host.Cpu.PageSizesBytes.Count);
-        Assert.Equal(Count(doc, "/capabilities/host/topology/cells/cell"), caps.Host.NumaCells.Count);
-        Assert.Equal(Count(doc, "/capabilities/host/topology/cells/cell/pages"), caps.Host.NumaCells.Sum(c => c.Pages.Count));
-        Assert.Equal(Count(doc, "/capabilities/host/topology/cells/cell/distances/sibling"), caps.Host.NumaCells.Sum(c => c.Distances.Count));
-        Assert.Equal(Count(doc, "/capabilities/host/cache/bank"), caps.Host.CacheBanks.Count);
-        Assert.Equal(Count(doc, "/capabilities/host/secmodel"), caps.Host.SecurityModels.Count);
-        Assert.Equal(Count(doc, "/capabilities/host/secmodel/baselabel"), caps.Host.SecurityModels.Sum(s => s.BaseLabels.Count));
-        Assert.Equal(Count(doc, "/capabilities/host/migration_features/uri_transports/uri_transport"), caps.Host.Migration?.UriTransports.Count ?? 0);
-        Assert.Equal(Count(doc, "/capabilities/host/power_management/*"), caps.Host.PowerManagement.Count);
+        Assert.Equal(XPath.Count(doc, "/capabilities/guest"), caps.Guests.Count);
+        Assert.Equal(XPath.Count(doc, "/capabilities/guest//machine"), caps.Guests.Sum(g => g.Machines.Count + g.Domains.Sum(d => d.Machines.Count)));
+        Assert.Equal(XPath.Count(doc, "/capabilities/guest/arch/domain"), caps.Guests.Sum(g => g.Domains.Count));
+        Assert.Equal(XPath.Count(doc, "/capabilities/guest/features/*"), caps.Guests.Sum(g => g.Features.Count));
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/cpu/feature"), caps.Host.Cpu.Features.Count);
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/cpu/pages"), caps.Host.Cpu.PageSizesBytes.Count);
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/topology/cells/cell"), caps.Host.NumaCells.Count);
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/topology/cells/cell/pages"), caps.Host.NumaCells.Sum(c => c.Pages.Count));
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/topology/cells/cell/distances/sibling"), caps.Host.NumaCells.Sum(c => c.Distances.Count));
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/cache/bank"), caps.Host.CacheBanks.Count);
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/secmodel"), caps.Host.SecurityModels.Count);
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/secmodel/baselabel"), caps.Host.SecurityModels.Sum(s => s.BaseLabels.Count));
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/migration_features/uri_transports/uri_transport"), caps.Host.Migration?.UriTransports.Count ?? 0);
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/power_management/*"), caps.Host.PowerManagement.Count);
         Assert.Equal(doc.XPathSelectElement("/capabilities/host/cpu/arch")?.Value, caps.Host.Cpu.Arch);
-        Assert.Equal(Count(doc, "/capabilities/host/cache/bank/control"), caps.Host.CacheBanks.Sum(b => b.Controls.Count));
-        Assert.Equal(Count(doc, "/capabilities/host/memory_bandwidth/node"), caps.Host.MemoryBandwidth.Count);
-        Assert.Equal(Count(doc, "/capabilities/host/*/monitor"), caps.Host.Monitors.Count);
-        Assert.Equal(Count(doc, "/capabilities/host/*/monitor/feature"), caps.Host.Monitors.Sum(m => m.Features.Count));
-        Assert.Equal(Count(doc, "/capabilities/host/topology/interconnects/*"), caps.Host.Interconnects.Count);
-        Assert.Equal(Count(doc, "/capabilities/host/topology/cells/cell/cache"), caps.Host.NumaCells.Sum(c => c.Caches.Count));
-        Assert.Equal(Count(doc, "/capabilities/guest/arch/loader"), caps.Guests.Count(g => g.Loader is not null));
-        Assert.Equal(Count(doc, "/capabilities/host/topology/cells/cell/cpus/cpu"), caps.Host.NumaCells.Sum(c => c.Cpus.Count));
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/cache/bank/control"), caps.Host.CacheBanks.Sum(b => b.Controls.Count));
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/memory_bandwidth/node"), caps.Host.MemoryBandwidth.Count);
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/*/monitor"), caps.Host.Monitors.Count);
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/*/monitor/feature"), caps.Host.Monitors.Sum(m => m.Features.Count));
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/topology/interconnects/*"), caps.Host.Interconnects.Count);
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/topology/cells/cell/cache"), caps.Host.NumaCells.Sum(c => c.Caches.Count));
+        Assert.Equal(XPath.Count(doc, "/capabilities/guest/arch/loader"), caps.Guests.Count(g => g.Loader is not null));
+        Assert.Equal(XPath.Count(doc, "/capabilities/host/topology/cells/cell/cpus/cpu"), caps.Host.NumaCells.Sum(c => c.Cpus.Count));
     }
 
     [Fact]
@@ -60,6 +60,4 @@ public sealed class HostCapabilitiesCorpusTests
         Assert.Equal(2U, cell.CpuCount);
         Assert.Equal(16UL * 1024 * 1024, Assert.Single(caps.Host.CacheBanks).SizeBytes);
     }
-
-    private static int Count(XDocument doc, string xpath) => doc.XPathSelectElements(xpath).Count();
 }

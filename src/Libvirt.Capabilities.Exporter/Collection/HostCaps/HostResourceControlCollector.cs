@@ -1,4 +1,3 @@
-using System.Globalization;
 using Libvirt.Capabilities.Exporter.Metrics;
 using Libvirt.Capabilities.Model;
 
@@ -44,7 +43,7 @@ public static class HostResourceControlCollector
         {
             foreach (var control in bank.Controls)
             {
-                var labels = new[] { Text(bank.Id), Text(bank.Level), control.Type };
+                var labels = new[] { LabelValue.Of(bank.Id), LabelValue.Of(bank.Level), control.Type };
                 sink.Add(CacheControlGranularity, control.GranularityBytes, labels);
                 sink.AddIfKnown(CacheControlMin, control.MinBytes, labels);
                 sink.AddIfKnown(CacheControlMaxAllocations, control.MaxAllocations, labels);
@@ -53,7 +52,7 @@ public static class HostResourceControlCollector
 
         foreach (var node in host.MemoryBandwidth)
         {
-            var id = Text(node.Id);
+            var id = LabelValue.Of(node.Id);
             sink.Add(BandwidthNode, 1, id, node.Cpus);
             sink.AddIfKnown(BandwidthGranularity, node.GranularityPercent, id);
             sink.AddIfKnown(BandwidthMin, node.MinPercent, id);
@@ -62,7 +61,7 @@ public static class HostResourceControlCollector
 
         foreach (var monitor in host.Monitors)
         {
-            var level = monitor.Level is { } l ? Text(l) : "";
+            var level = monitor.Level is { } l ? LabelValue.Of(l) : "";
             sink.Add(MonitorMax, monitor.MaxMonitors, monitor.Resource, level);
             sink.AddIfKnown(MonitorReuseThreshold, monitor.ReuseThresholdBytes, monitor.Resource, level);
             foreach (var feature in monitor.Features)
@@ -71,6 +70,4 @@ public static class HostResourceControlCollector
             }
         }
     }
-
-    private static string Text(ulong value) => value.ToString(CultureInfo.InvariantCulture);
 }

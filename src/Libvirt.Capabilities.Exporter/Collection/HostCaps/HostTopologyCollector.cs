@@ -1,4 +1,3 @@
-using System.Globalization;
 using Libvirt.Capabilities.Exporter.Metrics;
 using Libvirt.Capabilities.Model;
 
@@ -50,49 +49,47 @@ public static class HostTopologyCollector
 
         foreach (var cell in host.NumaCells)
         {
-            var id = Text(cell.Id);
+            var id = LabelValue.Of(cell.Id);
             sink.AddIfKnown(CellMemory, cell.MemoryBytes, id);
             sink.Add(CellCpus, cell.CpuCount, id);
             foreach (var cpu in cell.Cpus)
             {
-                sink.Add(CellCpu, 1, id, Text(cpu.Id), cpu.SocketId, cpu.DieId, cpu.ClusterId, cpu.CoreId, cpu.Siblings);
+                sink.Add(CellCpu, 1, id, LabelValue.Of(cpu.Id), cpu.SocketId, cpu.DieId, cpu.ClusterId, cpu.CoreId, cpu.Siblings);
             }
 
             foreach (var pages in cell.Pages)
             {
-                sink.Add(CellPages, pages.Count, id, Text(pages.SizeBytes));
+                sink.Add(CellPages, pages.Count, id, LabelValue.Of(pages.SizeBytes));
             }
 
             foreach (var distance in cell.Distances)
             {
-                sink.Add(CellDistance, distance.Value, id, Text(distance.Sibling));
+                sink.Add(CellDistance, distance.Value, id, LabelValue.Of(distance.Sibling));
             }
 
             foreach (var cache in cell.Caches)
             {
-                sink.AddIfKnown(CellCacheSize, cache.SizeBytes, id, Text(cache.Level), cache.Associativity, cache.Policy);
-                sink.AddIfKnown(CellCacheLine, cache.LineBytes, id, Text(cache.Level), cache.Associativity, cache.Policy);
+                sink.AddIfKnown(CellCacheSize, cache.SizeBytes, id, LabelValue.Of(cache.Level), cache.Associativity, cache.Policy);
+                sink.AddIfKnown(CellCacheLine, cache.LineBytes, id, LabelValue.Of(cache.Level), cache.Associativity, cache.Policy);
             }
         }
 
         foreach (var link in host.Interconnects)
         {
-            var cache = link.Cache is { } level ? Text(level) : "";
+            var cache = link.Cache is { } level ? LabelValue.Of(level) : "";
             if (link.Kind == "latency")
             {
-                sink.Add(InterconnectLatency, link.Value / 1e9, Text(link.Initiator), Text(link.Target), cache, link.Type);
+                sink.Add(InterconnectLatency, link.Value / 1e9, LabelValue.Of(link.Initiator), LabelValue.Of(link.Target), cache, link.Type);
             }
             else
             {
-                sink.Add(InterconnectBandwidth, link.Value, Text(link.Initiator), Text(link.Target), cache, link.Type);
+                sink.Add(InterconnectBandwidth, link.Value, LabelValue.Of(link.Initiator), LabelValue.Of(link.Target), cache, link.Type);
             }
         }
 
         foreach (var bank in host.CacheBanks)
         {
-            sink.Add(CacheBankSize, bank.SizeBytes, Text(bank.Id), Text(bank.Level), bank.Type, bank.Cpus);
+            sink.Add(CacheBankSize, bank.SizeBytes, LabelValue.Of(bank.Id), LabelValue.Of(bank.Level), bank.Type, bank.Cpus);
         }
     }
-
-    private static string Text(ulong value) => value.ToString(CultureInfo.InvariantCulture);
 }
