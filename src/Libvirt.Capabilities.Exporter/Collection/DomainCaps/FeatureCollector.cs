@@ -53,7 +53,7 @@ public static class FeatureCollector
 
             foreach (var section in feature.SgxSections)
             {
-                sink.Add(SgxSectionBytes, section.SizeBytes, section.Node.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                sink.Add(SgxSectionBytes, section.SizeBytes, LabelValue.Of(section.Node));
             }
         }
 

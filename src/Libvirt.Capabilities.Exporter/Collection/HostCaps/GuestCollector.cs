@@ -1,4 +1,3 @@
-using System.Globalization;
 using Libvirt.Capabilities.Exporter.Metrics;
 using Libvirt.Capabilities.Model;
 
@@ -39,7 +38,7 @@ public static class GuestCollector
     {
         foreach (var guest in caps.Guests)
         {
-            sink.Add(ArchInfo, 1, guest.OsType, guest.Arch, guest.WordSize?.ToString(CultureInfo.InvariantCulture), guest.Emulator);
+            sink.Add(ArchInfo, 1, guest.OsType, guest.Arch, guest.WordSize is { } wordSize ? LabelValue.Of(wordSize) : null, guest.Emulator);
             if (guest.Loader is not null)
             {
                 sink.Add(Loader, 1, guest.OsType, guest.Arch, guest.Loader);

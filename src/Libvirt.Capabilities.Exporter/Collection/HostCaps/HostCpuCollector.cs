@@ -1,4 +1,3 @@
-using System.Globalization;
 using Libvirt.Capabilities.Exporter.Metrics;
 using Libvirt.Capabilities.Model;
 
@@ -59,7 +58,7 @@ public static class HostCpuCollector
 
         foreach (var size in cpu.PageSizesBytes)
         {
-            sink.Add(PageSize, 1, size.ToString(CultureInfo.InvariantCulture));
+            sink.Add(PageSize, 1, LabelValue.Of(size));
         }
     }
 }
