@@ -29,6 +29,26 @@ public sealed class RenderCommandTests
     }
 
     [Fact]
+    public void Huge_file_is_refused_before_it_is_read()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            using (var file = File.OpenWrite(path))
+            {
+                file.SetLength(300L * 1024 * 1024); // Sparse: no disk space used.
+            }
+
+            var result = RenderRunner.Run("--domcaps", path);
+            RenderRunner.AssertOneLineError(result, path + ": 314572800 bytes is above the limit of 268435456");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Wrong_document_kind_is_reported()
     {
         var result = RenderRunner.Run("--domcaps", TestEnvironment.FixturePath("debian12-libvirt9.0-qemu7.2", "hostcaps.xml"));

@@ -94,6 +94,12 @@ public static class RenderCommand
         {
             try
             {
+                // Refuse a huge file before reading it; the parser's own cap counts characters, not bytes.
+                if (file.Exists && file.Length > SafeXml.DefaultMaxCharacters * 4)
+                {
+                    throw new RenderInputException($"{file.FullName}: {file.Length} bytes is above the limit of {SafeXml.DefaultMaxCharacters * 4}");
+                }
+
                 return parse(File.ReadAllText(file.FullName));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
