@@ -75,6 +75,7 @@ public sealed class LiveRenderTests(LiveRenderTests.Renders renders) : IClassFix
     [Theory]
     [InlineData("qemu+tcp://admin:hunter2@127.0.0.1:1/system", "qemu+tcp://127.0.0.1:1/system")]
     [InlineData("nonsense:///nowhere", "nonsense:///nowhere")]
+    [InlineData("qemu+tpc://admin:hunter2@127.0.0.1/system", "qemu+tpc://127.0.0.1/system")]
     public void Unreachable_uri_is_one_line_naming_it_without_credentials(string uri, string shown)
     {
         var result = RenderRunner.Run("--uri", uri);

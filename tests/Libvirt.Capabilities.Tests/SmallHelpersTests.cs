@@ -9,6 +9,9 @@ public sealed class SmallHelpersTests
     [InlineData("qemu+ssh://admin:s3cret@host.example/system", "qemu+ssh://host.example/system")]
     [InlineData("qemu+tcp://user@10.0.0.1/system?keyfile=/k", "qemu+tcp://10.0.0.1/system?keyfile=/k")]
     [InlineData("qemu:///system", "qemu:///system")]
+    [InlineData("qemu+ssh://admin:p@ss@host/system", "qemu+ssh://host/system")]
+    [InlineData("no connection driver available for qemu+tpc://admin:secret@h/system", "no connection driver available for qemu+tpc://h/system")]
+    [InlineData("Unable to parse URI 'qemu+tls://u:x@y@h:16514/system'", "Unable to parse URI 'qemu+tls://h:16514/system'")]
     public void Redacts_user_info_from_uris(string uri, string expected) => Assert.Equal(expected, LibvirtUri.Redact(uri));
 
     [Theory]

@@ -14,7 +14,8 @@ internal static unsafe class Checked
             return new LibvirtException(api, 0, 0, "failed without an error message");
         }
 
-        var message = NativeStrings.Copy(error->Message) ?? "failed without an error message";
+        // libvirt repeats the URI in some messages ("no connection driver available for ..."): never its credentials.
+        var message = Connection.LibvirtUri.Redact(NativeStrings.Copy(error->Message) ?? "failed without an error message");
         var exception = new LibvirtException(api, error->Code, error->Domain, message);
         NativeMethods.virResetLastError();
         return exception;
