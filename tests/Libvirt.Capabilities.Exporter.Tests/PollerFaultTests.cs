@@ -188,6 +188,51 @@ public sealed class PollerFaultTests : IDisposable
         Assert.Null(problem);
     }
 
+    [Fact]
+    public async Task A_connection_that_opens_after_its_timeout_is_closed_not_leaked()
+    {
+        using var slowLogin = new ManualResetEventSlim(false);
+        var slow = new RecordedLibvirt { OpenHang = slowLogin };
+        var poller = harness.Poller(timeout: TimeSpan.FromSeconds(10), libvirt: slow);
+
+        var poll = poller.PollOnceAsync(TestContext.Current.CancellationToken);
+        harness.Time.Advance(TimeSpan.FromSeconds(11));
+        Assert.False(await poll);
+        slowLogin.Set();
+
+        for (var i = 0; i < 100 && slow.Opens == 0; i++)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.Equal(1, slow.Opens);
+        Assert.Equal(0, slow.OpenConnections);
+        Assert.Contains("libvirt_capabilities_scrape_errors_total{target=\"t1\",reason=\"timeout\"} 1", harness.Scrape(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_state_file_without_facts_is_set_aside()
+    {
+        var store = new Drift.StateStore(harness.StateDirectory);
+        Directory.CreateDirectory(harness.StateDirectory);
+        await File.WriteAllTextAsync(store.PathFor("t1"), """{"Version":2,"Target":"t1","Settings":"x","SavedAt":"2026-01-01T00:00:00Z"}""", TestContext.Current.CancellationToken);
+
+        Assert.True(await harness.Poller().PollOnceAsync(TestContext.Current.CancellationToken));
+        Assert.True(File.Exists(store.PathFor("t1") + ".corrupt"));
+    }
+
+    [Fact]
+    public async Task A_baseline_taken_under_other_settings_is_not_compared()
+    {
+        await harness.Poller().PollOnceAsync(TestContext.Current.CancellationToken);
+
+        using var restarted = new PollerHarness(harness.StateDirectory);
+        await restarted.Poller(readOnly: true).PollOnceAsync(TestContext.Current.CancellationToken);
+
+        Assert.Empty(restarted.Changes.Recent());
+    }
+
     private static List<string> CapabilityLines(string text) =>
         [.. RenderRunner.SeriesLines(text).Where(l => l.StartsWith("libvirt_domcaps_", StringComparison.Ordinal) || l.StartsWith("libvirt_host_", StringComparison.Ordinal) || l.StartsWith("libvirt_guest_", StringComparison.Ordinal))];
 

@@ -62,6 +62,21 @@ public sealed class ReloadTests : IAsyncDisposable
         Assert.Contains("libvirt_capabilities_up{target=\"a\"} 1", await Metrics(http), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_malformed_file_rejects_the_reload_instead_of_crashing()
+    {
+        WriteConfig("a");
+        using var http = await StartAsync();
+        await WaitForAsync(http, text => text.Contains("libvirt_capabilities_up{target=\"a\"} 1", StringComparison.Ordinal));
+
+        File.WriteAllText(ConfigPath, "{ \"Libvirt\": ");
+        var response = await http.PostAsync("/-/reload", null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("configuration file:", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Contains("libvirt_capabilities_up{target=\"a\"} 1", await Metrics(http), StringComparison.Ordinal);
+    }
+
     private void WriteConfig(params string[] names) =>
         File.WriteAllText(ConfigPath, $$"""
             { "Libvirt": { "Targets": [ {{string.Join(", ", names.Select(n => $$"""{ "Name": "{{n}}", "Uri": "qemu+tcp://{{n}}/system" }"""))}} ] } }

@@ -10,7 +10,7 @@ namespace Libvirt.Capabilities.Exporter.Drift;
 /// </summary>
 public sealed class StateStore(string directory)
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     public bool Enabled => directory.Length > 0;
 
@@ -26,7 +26,7 @@ public sealed class StateStore(string directory)
         try
         {
             var state = JsonSerializer.Deserialize(File.ReadAllText(path), StateJsonContext.Default.PersistedTarget);
-            if (state is { Version: FormatVersion } && state.Target == target)
+            if (state is { Version: FormatVersion, Facts: not null } && state.Target == target)
             {
                 return state;
             }
@@ -78,7 +78,10 @@ public sealed class StateStore(string directory)
 }
 
 /// <summary>What is persisted per target.</summary>
-public sealed record PersistedTarget(int Version, string Target, DateTimeOffset SavedAt, string? LibvirtVersion, string? HypervisorVersion, List<SeriesFact> Facts);
+/// <param name="Settings">The target's polling settings when saved; a baseline taken under other settings
+/// (another URI, machine policy or filter) is not compared, or the configuration change would look like drift.</param>
+public sealed record PersistedTarget(
+    int Version, string Target, string Settings, DateTimeOffset SavedAt, string? LibvirtVersion, string? HypervisorVersion, List<SeriesFact> Facts);
 
 [JsonSerializable(typeof(PersistedTarget))]
 [JsonSourceGenerationOptions(WriteIndented = false)]

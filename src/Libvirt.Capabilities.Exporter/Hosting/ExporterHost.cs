@@ -92,7 +92,7 @@ public static partial class ExporterHost
         var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
         {
             signal.Cancel = true; // SIGHUP means "reload", never "terminate".
-            polling.Reload();
+            _ = polling.Reload(); // Rejections are logged by the service.
         });
         app.Lifetime.ApplicationStopped.Register(hangup.Dispose);
         LogEffectiveConfiguration(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ExporterHost)), settings);

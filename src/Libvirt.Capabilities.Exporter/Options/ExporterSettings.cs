@@ -35,6 +35,22 @@ public sealed record ExporterSettings(WebOptions Web, PollOptions Poll, LibvirtO
 
     public TimeSpan TimeoutOf(TargetOptions target) => target.Timeout ?? Poll.Timeout;
 
+    /// <summary>
+    /// Everything that shapes what a target's polls collect and how: a target whose signature changed on
+    /// reload is restarted, and a persisted baseline with another signature is not compared.
+    /// </summary>
+    public string SignatureOf(TargetOptions target)
+    {
+        var machines = Libvirt.Machines;
+        return string.Join(
+            '|',
+            target.Uri, target.ReadOnly, IntervalOf(target), TimeoutOf(target), target.Username, target.PasswordFile,
+            Poll.Jitter, Poll.BackoffInitial, Poll.BackoffMax, State.Directory, machines.Policy,
+            string.Join(',', machines.IncludeArch), string.Join(',', machines.ExcludeArch),
+            string.Join(',', machines.IncludeMachine), string.Join(',', machines.ExcludeMachine),
+            string.Join(',', machines.IncludeVirtType), string.Join(',', machines.ExcludeVirtType));
+    }
+
     // Each call site names its type, so the configuration-binding source generator can emit the binder.
     private static T Bind<T>(string section, List<string> errors, Func<T?> bind)
         where T : class, new()

@@ -13,12 +13,14 @@ public sealed partial class PollingService(PollingContext context, IConfiguratio
     private readonly Dictionary<string, RunningTarget> running = new(StringComparer.Ordinal);
     private readonly ILogger logger = context.Logger;
     private CancellationToken stopping;
+    private bool started;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         lock (gate)
         {
             stopping = stoppingToken;
+            started = true;
             foreach (var target in context.Settings.Libvirt.EffectiveTargets)
             {
                 Start(target, context);
@@ -46,8 +48,28 @@ public sealed partial class PollingService(PollingContext context, IConfiguratio
     /// <summary>Re-reads the configuration sources and applies the target changes. Returns the errors, if any.</summary>
     public IReadOnlyList<string> Reload()
     {
-        (configuration as IConfigurationRoot)?.Reload();
-        var settings = ExporterSettings.Load(configuration, out var errors);
+        lock (gate)
+        {
+            if (!started)
+            {
+                return ["the exporter is still starting; reload again once it serves"];
+            }
+        }
+
+        ExporterSettings settings;
+        List<string> errors;
+        try
+        {
+            (configuration as IConfigurationRoot)?.Reload();
+            settings = ExporterSettings.Load(configuration, out errors);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
+        {
+            // A typo in the file must reject the reload, never end the process (SIGHUP runs this unguarded).
+            errors = [$"configuration file: {e.Message}{(e.InnerException is { } inner ? " " + inner.Message : "")}"];
+            settings = context.Settings;
+        }
+
         if (errors.Count > 0)
         {
             LogReloadRejected(string.Join(" ", errors));
@@ -60,7 +82,7 @@ public sealed partial class PollingService(PollingContext context, IConfiguratio
             var wanted = settings.Libvirt.EffectiveTargets.ToDictionary(t => t.EffectiveName, StringComparer.Ordinal);
             foreach (var (name, current) in running.ToList())
             {
-                if (!wanted.TryGetValue(name, out var target) || Signature(settings, target) != current.Signature)
+                if (!wanted.TryGetValue(name, out var target) || settings.SignatureOf(target) != current.Signature)
                 {
                     Retire(name);
                 }
@@ -84,7 +106,7 @@ public sealed partial class PollingService(PollingContext context, IConfiguratio
 
         // Each loop runs on its own task: a slow or hanging target never delays another.
         var loop = Task.Run(() => poller.RunAsync(cancel.Token), CancellationToken.None);
-        running[target.EffectiveName] = new RunningTarget(poller, cancel, loop, Signature(targetContext.Settings, target));
+        running[target.EffectiveName] = new RunningTarget(poller, cancel, loop, targetContext.Settings.SignatureOf(target));
     }
 
     private void Retire(string name)
@@ -102,19 +124,6 @@ public sealed partial class PollingService(PollingContext context, IConfiguratio
                 target.Cancel.Dispose();
             },
             TaskScheduler.Default);
-    }
-
-    /// <summary>Everything that shapes a target's polling; a target whose signature changed is restarted.</summary>
-    private static string Signature(ExporterSettings settings, TargetOptions target)
-    {
-        var machines = settings.Libvirt.Machines;
-        return string.Join(
-            '|',
-            target.Uri, target.ReadOnly, settings.IntervalOf(target), settings.TimeoutOf(target), target.Username, target.PasswordFile,
-            settings.Poll.Jitter, settings.Poll.BackoffInitial, settings.Poll.BackoffMax, settings.State.Directory, machines.Policy,
-            string.Join(',', machines.IncludeArch), string.Join(',', machines.ExcludeArch),
-            string.Join(',', machines.IncludeMachine), string.Join(',', machines.ExcludeMachine),
-            string.Join(',', machines.IncludeVirtType), string.Join(',', machines.ExcludeVirtType));
     }
 
     public override void Dispose()

@@ -13,23 +13,26 @@ namespace Libvirt.Capabilities.Exporter.Polling;
 /// </summary>
 public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
 {
-    public TargetSnapshot Collect(string target, ILibvirtConnection connection, MachineSelection selection)
+    /// <param name="abandoned">Set when the caller gave up waiting (timeout): the collection stops at the next
+    /// step and records nothing more, so a late answer never counts against the target.</param>
+    public TargetSnapshot Collect(string target, ILibvirtConnection connection, MachineSelection selection, CancellationToken abandoned = default)
     {
         using var activity = Telemetry.Source.StartActivity("poll");
         activity?.SetTag("libvirt.target", target);
         var started = time.GetTimestamp();
         var errors = new List<CollectionError>();
 
-        var info = Step(target, "identity", errors, () => new TargetInfo(
-            Call(target, "virConnectGetHostname", connection.GetHostname),
-            Call(target, "virConnectGetLibVersion", connection.GetLibVersion),
-            Call(target, "virConnectGetType", connection.GetHypervisorType),
-            Call(target, "virConnectGetVersion", connection.GetHypervisorVersion)));
+        var run = new Run(target, errors, abandoned);
+        var info = Step(run, "identity", () => new TargetInfo(
+            Call(run, "virConnectGetHostname", connection.GetHostname),
+            Call(run, "virConnectGetLibVersion", connection.GetLibVersion),
+            Call(run, "virConnectGetType", connection.GetHypervisorType),
+            Call(run, "virConnectGetVersion", connection.GetHypervisorVersion)));
 
-        var host = Step(target, "host", errors, () =>
-            HostCapabilitiesParser.Parse(Call(target, "virConnectGetCapabilities", connection.GetCapabilities)));
+        var host = Step(run, "host", () =>
+            HostCapabilitiesParser.Parse(Call(run, "virConnectGetCapabilities", connection.GetCapabilities)));
 
-        var domainCaps = host is null ? [] : CollectDomainCaps(target, connection, host, selection, errors);
+        var domainCaps = host is null ? [] : CollectDomainCaps(run, connection, host, selection);
         if (errors.Count > 0)
         {
             activity?.SetStatus(ActivityStatusCode.Error, errors[0].Message);
@@ -38,13 +41,18 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
         return new TargetSnapshot(target, time.GetUtcNow(), time.GetElapsedTime(started), info, host, domainCaps, errors);
     }
 
-    private List<DomainCapabilities> CollectDomainCaps(
-        string target, ILibvirtConnection connection, HostCapabilities host, MachineSelection selection, List<CollectionError> errors)
+    private List<DomainCapabilities> CollectDomainCaps(Run run, ILibvirtConnection connection, HostCapabilities host, MachineSelection selection)
     {
+        var errors = run.Errors;
         var collected = new List<DomainCapabilities>();
         var seen = new HashSet<(string?, string, string?, string)>();
         foreach (var request in CombinationPlanner.Plan(host, selection))
         {
+            if (run.Abandoned.IsCancellationRequested)
+            {
+                break;
+            }
+
             // An alias whose canonical machine was already reported (libvirt's default is usually one) adds nothing.
             var resolved = request.Machine is null ? null : CombinationPlanner.CanonicalOf(host, request) ?? request.Machine;
             if (resolved is not null && seen.Contains((request.Emulator, request.Arch, resolved, request.VirtType)))
@@ -52,8 +60,8 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
                 continue;
             }
 
-            var caps = Step(target, "domain", errors, () => DomainCapabilitiesParser.Parse(Call(
-                target,
+            var caps = Step(run, "domain", () => DomainCapabilitiesParser.Parse(Call(
+                run,
                 "virConnectGetDomainCapabilities",
                 () => connection.GetDomainCapabilities(request.Emulator, request.Arch, request.Machine, request.VirtType))), request);
             // The default machine is only known once libvirt names it, so machine patterns apply to it here.
@@ -74,7 +82,7 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
         return collected;
     }
 
-    private T? Step<T>(string target, string stage, List<CollectionError> errors, Func<T> step, DomainCapsRequest? request = null)
+    private T? Step<T>(Run run, string stage, Func<T> step, DomainCapsRequest? request = null)
         where T : class
     {
         try
@@ -83,14 +91,19 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            if (run.Abandoned.IsCancellationRequested)
+            {
+                return null; // The poll already failed with a timeout; the dropped connection's errors are noise.
+            }
+
             var reason = ErrorReasons.Classify(e);
-            errors.Add(new CollectionError(stage, reason, e.Message, request));
-            health.CountError(target, reason);
+            run.Errors.Add(new CollectionError(stage, reason, e.Message, request));
+            health.CountError(run.Target, reason);
             return null;
         }
     }
 
-    private T Call<T>(string target, string api, Func<T> call)
+    private T Call<T>(Run run, string api, Func<T> call)
     {
         using var activity = Telemetry.Source.StartActivity(api);
         var started = time.GetTimestamp();
@@ -105,7 +118,13 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
         }
         finally
         {
-            health.ObserveApiCall(target, api, time.GetElapsedTime(started));
+            if (!run.Abandoned.IsCancellationRequested)
+            {
+                health.ObserveApiCall(run.Target, api, time.GetElapsedTime(started));
+            }
         }
     }
+
+    /// <summary>The state one collection threads through its steps.</summary>
+    private sealed record Run(string Target, List<CollectionError> Errors, CancellationToken Abandoned);
 }

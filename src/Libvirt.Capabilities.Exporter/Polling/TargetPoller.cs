@@ -95,11 +95,11 @@ public sealed partial class TargetPoller : IDisposable
         try
         {
             var open = await EnsureConnectionAsync(timeout, stopping).ConfigureAwait(false);
-            snapshot = await Bounded(() => collector.Collect(Name, open, Settings.Libvirt.Machines), timeout, stopping).ConfigureAwait(false);
+            snapshot = await Bounded(abandoned => collector.Collect(Name, open, Settings.Libvirt.Machines, abandoned), timeout, stopping).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is LibvirtException or TimeoutException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
-            // IOException: the configured password file could not be read.
+            // Anything but shutdown fails this poll only: libvirt errors, timeouts, an unreadable password file.
             var reason = ErrorReasons.Classify(e);
             Health.CountError(Name, reason);
             if (e is TimeoutException)
@@ -186,7 +186,7 @@ public sealed partial class TargetPoller : IDisposable
     {
         if (connection is not null)
         {
-            if (await Bounded(connection.IsAlive, timeout, stopping).ConfigureAwait(false))
+            if (await Bounded(_ => connection.IsAlive(), timeout, stopping).ConfigureAwait(false))
             {
                 return connection;
             }
@@ -198,7 +198,7 @@ public sealed partial class TargetPoller : IDisposable
         var settingsForOpen = new ConnectionSettings(target.Uri, target.ReadOnly, Credentials());
         try
         {
-            connection = await Bounded(() => context.Connector.Open(settingsForOpen), timeout, stopping).ConfigureAwait(false);
+            connection = await Bounded(_ => context.Connector.Open(settingsForOpen), timeout, stopping).ConfigureAwait(false);
         }
         catch (LibvirtException e)
         {
@@ -223,19 +223,40 @@ public sealed partial class TargetPoller : IDisposable
 
     /// <summary>
     /// Runs a blocking libvirt call on the thread pool with a deadline. A call that overruns keeps its thread
-    /// until libvirt returns, but the loop goes on; SafeHandle reference counting keeps the connection
-    /// valid for that call even after <see cref="DropConnection"/>.
+    /// until libvirt returns, but the loop goes on: the call is told it was abandoned, a connection it opens
+    /// late is closed at once, and SafeHandle reference counting keeps a dropped connection valid meanwhile.
     /// </summary>
-    private async Task<T> Bounded<T>(Func<T> call, TimeSpan timeout, CancellationToken stopping)
+    private async Task<T> Bounded<T>(Func<CancellationToken, T> call, TimeSpan timeout, CancellationToken stopping)
     {
-        var work = Task.Run(call, CancellationToken.None);
+        var abandon = new CancellationTokenSource();
+        var work = Task.Run(() => call(abandon.Token), CancellationToken.None);
         try
         {
-            return await work.WaitAsync(timeout, Time, stopping).ConfigureAwait(false);
+            var result = await work.WaitAsync(timeout, Time, stopping).ConfigureAwait(false);
+            abandon.Dispose();
+            return result;
         }
-        catch (TimeoutException)
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            _ = work.ContinueWith(static t => t.Exception, TaskScheduler.Default); // Observe a late failure.
+            await abandon.CancelAsync().ConfigureAwait(false);
+            _ = work.ContinueWith(
+                static (t, state) =>
+                {
+                    if (t.IsCompletedSuccessfully && t.Result is IDisposable late)
+                    {
+                        late.Dispose();
+                    }
+
+                    _ = t.Exception; // Observed: a late failure is expected and already accounted for.
+                    ((CancellationTokenSource)state!).Dispose();
+                },
+                abandon,
+                TaskScheduler.Default);
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+
             throw new TimeoutException($"no answer from libvirt within {timeout.TotalSeconds:0.#}s");
         }
     }
@@ -268,9 +289,19 @@ public sealed partial class TargetPoller : IDisposable
             LogStateUnreadable(Name, problem);
         }
 
-        if (persisted is not null)
+        if (persisted is not null && persisted.Settings != Settings.SignatureOf(target))
         {
-            baseline = persisted.Facts.ToDictionary(f => f.Key);
+            LogStateUnreadable(Name, "the snapshot was taken under other target settings; starting without a baseline");
+        }
+        else if (persisted is not null)
+        {
+            // Last one wins: a hand-edited file with repeated facts is still a usable baseline.
+            baseline = [];
+            foreach (var fact in persisted.Facts)
+            {
+                baseline[fact.Key] = fact;
+            }
+
             LogBaselineLoaded(Name, persisted.SavedAt, baseline.Count);
         }
     }
@@ -280,7 +311,13 @@ public sealed partial class TargetPoller : IDisposable
         try
         {
             context.StateStore.Save(new PersistedTarget(
-                StateStore.FormatVersion, Name, snapshot.CompletedAt, snapshot.Info?.LibvirtVersion, snapshot.Info?.HypervisorVersion, [.. facts.Values]));
+                StateStore.FormatVersion,
+                Name,
+                Settings.SignatureOf(target),
+                snapshot.CompletedAt,
+                snapshot.Info?.LibvirtVersion,
+                snapshot.Info?.HypervisorVersion,
+                [.. facts.Values]));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -27,10 +27,14 @@ public sealed class RecordedLibvirt : ILibvirtConnector
     /// <summary>While set, GetCapabilities blocks until the event is signalled (a hung libvirtd).</summary>
     public ManualResetEventSlim? Hang { get; set; }
 
+    /// <summary>While set, Open blocks until the event is signalled (a slow login).</summary>
+    public ManualResetEventSlim? OpenHang { get; set; }
+
     public string LibVersion { get; set; } = "9.0.0";
 
     public int Opens { get; private set; }
 
+    /// <summary>Connections opened and not yet disposed: a leak shows here.</summary>
     public int OpenConnections { get; private set; }
 
     public ILibvirtConnection Open(ConnectionSettings settings)
@@ -40,8 +44,13 @@ public sealed class RecordedLibvirt : ILibvirtConnector
             throw OpenError;
         }
 
-        Opens++;
-        OpenConnections++;
+        OpenHang?.Wait();
+        lock (this)
+        {
+            Opens++;
+            OpenConnections++;
+        }
+
         return new Connection(this, settings);
     }
 
@@ -87,10 +96,13 @@ public sealed class RecordedLibvirt : ILibvirtConnector
 
         public void Dispose()
         {
-            if (!disposed)
+            lock (libvirt)
             {
-                disposed = true;
-                libvirt.OpenConnections--;
+                if (!disposed)
+                {
+                    disposed = true;
+                    libvirt.OpenConnections--;
+                }
             }
         }
     }
