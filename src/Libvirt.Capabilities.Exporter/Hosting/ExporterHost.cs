@@ -44,9 +44,9 @@ public static partial class ExporterHost
             builder.Configuration.AddInMemoryCollection(flags.Values);
             builder.Configuration.AddCommandLine([.. flags.PassThrough]);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
+        catch (Exception e) when (ConfigurationFileError.Is(e))
         {
-            stderr.WriteLine($"error: invalid configuration: configuration file: {e.Message}{(e.InnerException is { } inner ? " " + inner.Message : "")}");
+            stderr.WriteLine($"error: invalid configuration: {ConfigurationFileError.Describe(e)}");
             exitCode = ConfigurationError;
             return null;
         }

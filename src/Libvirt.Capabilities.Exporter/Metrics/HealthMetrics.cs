@@ -91,19 +91,17 @@ public sealed class HealthMetrics
 
     private void RemoveSeries(string target)
     {
-        foreach (var labels in apiCallDuration.GetAllLabelValues().Where(l => l[0] == target).ToList())
-        {
-            apiCallDuration.RemoveLabelled(labels);
-        }
+        RemoveSeries(apiCallDuration, target);
+        RemoveSeries(scrapeErrors, target);
+        RemoveSeries(changes, target);
+    }
 
-        foreach (var labels in scrapeErrors.GetAllLabelValues().Where(l => l[0] == target).ToList())
+    private static void RemoveSeries<TChild>(Collector<TChild> metric, string target)
+        where TChild : ChildBase
+    {
+        foreach (var labels in metric.GetAllLabelValues().Where(l => l[0] == target).ToList())
         {
-            scrapeErrors.RemoveLabelled(labels);
-        }
-
-        foreach (var labels in changes.GetAllLabelValues().Where(l => l[0] == target).ToList())
-        {
-            changes.RemoveLabelled(labels);
+            metric.RemoveLabelled(labels);
         }
     }
 }

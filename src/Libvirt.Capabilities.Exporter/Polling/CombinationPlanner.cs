@@ -24,17 +24,10 @@ public static class CombinationPlanner
                 requests.AddRange(machines
                     .Where(m => selection.AllMachines || m.Canonical is not null)
                     .Where(m => selection.AcceptsMachine(m.Name, m.Canonical))
-                    .Select(m => new DomainCapsRequest(emulator, guest.Arch, m.Name, domain.Type)));
+                    .Select(m => new DomainCapsRequest(emulator, guest.Arch, m.Name, domain.Type, m.Canonical)));
             }
         }
 
         return requests;
     }
-
-    /// <summary>The canonical machine an alias resolves to, so an alias already covered needs no call.</summary>
-    public static string? CanonicalOf(HostCapabilities host, DomainCapsRequest request) =>
-        host.Guests
-            .Where(g => g.Arch == request.Arch)
-            .SelectMany(g => g.Machines.Concat(g.Domains.Where(d => d.Type == request.VirtType).SelectMany(d => d.Machines)))
-            .FirstOrDefault(m => m.Name == request.Machine)?.Canonical;
 }

@@ -63,10 +63,10 @@ public sealed partial class PollingService(PollingContext context, IConfiguratio
             (configuration as IConfigurationRoot)?.Reload();
             settings = ExporterSettings.Load(configuration, out errors);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
+        catch (Exception e) when (ConfigurationFileError.Is(e))
         {
             // A typo in the file must reject the reload, never end the process (SIGHUP runs this unguarded).
-            errors = [$"configuration file: {e.Message}{(e.InnerException is { } inner ? " " + inner.Message : "")}"];
+            errors = [ConfigurationFileError.Describe(e)];
             settings = context.Settings;
         }
 

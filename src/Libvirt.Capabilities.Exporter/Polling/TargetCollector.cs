@@ -54,7 +54,7 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
             }
 
             // An alias whose canonical machine was already reported (libvirt's default is usually one) adds nothing.
-            var resolved = request.Machine is null ? null : CombinationPlanner.CanonicalOf(host, request) ?? request.Machine;
+            var resolved = request.Canonical ?? request.Machine;
             if (resolved is not null && seen.Contains((request.Emulator, request.Arch, resolved, request.VirtType)))
             {
                 continue;

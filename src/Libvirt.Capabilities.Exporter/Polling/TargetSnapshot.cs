@@ -22,5 +22,8 @@ public sealed record TargetInfo(string Hostname, string LibvirtVersion, string H
 /// <summary>One failed step of a poll. <see cref="Reason"/> is a short, bounded label value.</summary>
 public sealed record CollectionError(string Stage, string Reason, string Message, DomainCapsRequest? Request = null);
 
-/// <summary>The arguments of one virConnectGetDomainCapabilities call; a null machine means libvirt's default.</summary>
-public sealed record DomainCapsRequest(string? Emulator, string Arch, string? Machine, string VirtType);
+/// <summary>
+/// The arguments of one virConnectGetDomainCapabilities call; a null machine means libvirt's default.
+/// <see cref="Canonical"/> is the machine an alias resolves to (pc → pc-i440fx-7.2), known from host capabilities.
+/// </summary>
+public sealed record DomainCapsRequest(string? Emulator, string Arch, string? Machine, string VirtType, string? Canonical = null);
