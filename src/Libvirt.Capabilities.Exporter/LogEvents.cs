@@ -13,7 +13,6 @@ public static class LogEvents
     public const int PollCompleted = 20;
     public const int PollFailed = 21;
     public const int PollStepFailed = 22;
-    public const int PollTimedOut = 23;
     public const int CapabilityChanged = 30;
     public const int BaselineLoaded = 31;
     public const int StateUnreadable = 40;

@@ -48,7 +48,8 @@ public class ParseBenchmarks
         var samples = new List<Sample>();
         foreach (var xml in domainCaps)
         {
-            CapabilitySamples.AddDomainCaps(samples, "bench", DomainCapabilitiesParser.Parse(xml));
+            var caps = DomainCapabilitiesParser.Parse(xml);
+            CapabilitySamples.AddDomainCaps(samples, "bench", new CollectedDomainCaps(DomainCapsCombination.Of(caps), caps));
         }
 
         foreach (var xml in hostCaps)

@@ -17,13 +17,19 @@ public sealed class PollerFaultTests : IDisposable
     [Fact]
     public async Task A_complete_poll_publishes_capabilities_and_health()
     {
-        Assert.True(await harness.Poller().PollOnceAsync(TestContext.Current.CancellationToken));
+        var complete = await harness.Poller().PollOnceAsync(TestContext.Current.CancellationToken);
+        Assert.True(complete, string.Join("; ", harness.Board.All.SelectMany(s => s.LastErrors).Select(e => $"{e.Stage} {e.Reason} {e.Message}")));
         var text = harness.Scrape();
 
         Assert.Contains("libvirt_capabilities_up{target=\"t1\"} 1", text, StringComparison.Ordinal);
-        Assert.Equal(2, RenderRunner.CountSeries(text, "libvirt_domcaps_info"));
+        var combinations = ExpectedCombinations(harness.Libvirt.HostXml);
+        Assert.Equal(combinations.Count, RenderRunner.CountSeries(text, "libvirt_domcaps_info"));
         Assert.Equal(1, RenderRunner.CountSeries(text, "libvirt_host_capabilities_fingerprint_info"));
-        Assert.Equal(2, RenderRunner.CountSeries(text, "libvirt_domcaps_fingerprint_info"));
+        Assert.Equal(combinations.Count, RenderRunner.CountSeries(text, "libvirt_domcaps_fingerprint_info"));
+        foreach (var (arch, virtType, machine) in combinations)
+        {
+            Assert.Contains($"arch=\"{arch}\",machine=\"{machine}\",virt_type=\"{virtType}\"", text, StringComparison.Ordinal);
+        }
         Assert.True(harness.Board.Ready);
         Promtool.AssertValid(text);
     }
@@ -94,6 +100,30 @@ public sealed class PollerFaultTests : IDisposable
     }
 
     [Fact]
+    public async Task A_hung_call_is_never_joined_by_another_and_its_stage_is_named()
+    {
+        using var hang = new ManualResetEventSlim(false);
+        var hanging = new RecordedLibvirt { Hang = hang };
+        var stuck = harness.Poller("stuck", timeout: TimeSpan.FromSeconds(30), libvirt: hanging);
+        Assert.Contains("libvirt_capabilities_up{target=\"stuck\"} 0", harness.Scrape(), StringComparison.Ordinal); // Before any poll ends.
+
+        for (var i = 0; i < 5; i++)
+        {
+            var poll = stuck.PollOnceAsync(TestContext.Current.CancellationToken);
+            harness.Time.Advance(TimeSpan.FromSeconds(31));
+            Assert.False(await poll);
+        }
+
+        // One connection and one blocked call, however many polls timed out; each poll names the stage that hung.
+        Assert.Equal(1, hanging.Opens);
+        var errors = harness.Board.All.Single(s => s.Name == "stuck").LastErrors;
+        Assert.Equal(("host", "timeout"), (Assert.Single(errors).Stage, errors[0].Reason));
+        Assert.Contains("has not returned", errors[0].Message, StringComparison.Ordinal);
+        Assert.Contains("libvirt_capabilities_scrape_errors_total{target=\"stuck\",reason=\"timeout\"} 5", harness.Scrape(), StringComparison.Ordinal);
+        hang.Set();
+    }
+
+    [Fact]
     public async Task A_read_only_target_is_up_with_domain_capabilities_unavailable()
     {
         Assert.True(await harness.Poller(readOnly: true).PollOnceAsync(TestContext.Current.CancellationToken));
@@ -119,9 +149,14 @@ public sealed class PollerFaultTests : IDisposable
         await poller.PollOnceAsync(TestContext.Current.CancellationToken);
 
         Assert.DoesNotContain("model=\"Skylake-Client-IBRS\"", harness.Scrape(), StringComparison.Ordinal);
-        var change = Assert.Single(harness.Changes.Recent(), c => c.Scope == "domcaps_cpu_model_usable");
-        Assert.Equal(("removed", "t1"), (change.Change, change.Target));
-        Assert.Contains("libvirt_capabilities_changes_total{target=\"t1\",scope=\"domcaps_cpu_model_usable\",change=\"removed\"} 1", harness.Scrape(), StringComparison.Ordinal);
+        var x86 = ExpectedCombinations(harness.Libvirt.HostXml).Count(c => c.Arch is "x86_64" or "i686");
+        var changes = harness.Changes.Recent().Where(c => c.Scope == "domcaps_cpu_model_usable").ToList();
+        Assert.Equal(x86, changes.Count);
+        Assert.All(changes, c => Assert.Equal(("removed", "t1", "Skylake-Client-IBRS"), (c.Change, c.Target, c.Labels["model"])));
+        Assert.Contains(
+            $"libvirt_capabilities_changes_total{{target=\"t1\",scope=\"domcaps_cpu_model_usable\",change=\"removed\",kind=\"capability\"}} {x86}",
+            harness.Scrape(),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -137,7 +172,7 @@ public sealed class PollerFaultTests : IDisposable
         var text = harness.Scrape();
         Assert.DoesNotContain("aarch64", text, StringComparison.Ordinal);
         Assert.DoesNotContain("qemu-system-arm", text, StringComparison.Ordinal);
-        Assert.Equal(1, RenderRunner.CountSeries(text, "libvirt_domcaps_info"));
+        Assert.Equal(ExpectedCombinations(harness.Libvirt.HostXml).Count, RenderRunner.CountSeries(text, "libvirt_domcaps_info"));
     }
 
     [Fact]
@@ -166,9 +201,13 @@ public sealed class PollerFaultTests : IDisposable
         await poller.PollOnceAsync(TestContext.Current.CancellationToken);
         await poller.PollOnceAsync(TestContext.Current.CancellationToken);
 
-        var change = Assert.Single(restarted.Changes.Recent());
-        Assert.Equal(("domcaps_feature_supported", "changed", 1.0, 0.0), (change.Scope, change.Change, change.OldValue, change.NewValue));
-        Assert.Contains("feature=\"backup\"", change.Series, StringComparison.Ordinal);
+        var changes = restarted.Changes.Recent();
+        Assert.Equal(ExpectedCombinations(restarted.Libvirt.HostXml).Count(c => c.Arch is "x86_64" or "i686"), changes.Count);
+        Assert.All(changes, change =>
+        {
+            Assert.Equal(("domcaps_feature_supported", "changed", "1", "0"), (change.Scope, change.Change, change.Old, change.New));
+            Assert.Equal("backup", change.Labels["feature"]);
+        });
         Assert.Contains("libvirt_capabilities_last_change_timestamp_seconds{target=\"t1\"}", restarted.Scrape(), StringComparison.Ordinal);
     }
 
@@ -270,5 +309,31 @@ public sealed class PollerFaultTests : IDisposable
 
             yield return line;
         }
+    }
+
+    /// <summary>
+    /// The combinations a poll must publish, from the host XML alone: per hvm arch and domain type, each machine
+    /// alias, plus <c>default</c> when the recorded default document's machine is no alias's canonical.
+    /// </summary>
+    private static List<(string Arch, string VirtType, string Machine)> ExpectedCombinations(string hostXml)
+    {
+        var combinations = new List<(string, string, string)>();
+        foreach (var arch in System.Xml.Linq.XDocument.Parse(hostXml).Descendants("guest").Where(g => g.Element("os_type")?.Value == "hvm").Select(g => g.Element("arch")!))
+        {
+            var name = arch.Attribute("name")!.Value;
+            var defaultMachine = System.Xml.Linq.XDocument.Parse(new RecordedLibvirt().DomainCapsXml(null, name, null, null)).Root!.Element("machine")!.Value;
+            foreach (var domain in arch.Elements("domain"))
+            {
+                var machines = domain.Elements("machine").Any() ? domain.Elements("machine") : arch.Elements("machine");
+                var aliases = machines.Where(m => m.Attribute("canonical") is not null).ToList();
+                combinations.AddRange(aliases.Select(a => (name, domain.Attribute("type")!.Value, a.Value.Trim())));
+                if (!aliases.Any(a => a.Attribute("canonical")!.Value == defaultMachine))
+                {
+                    combinations.Add((name, domain.Attribute("type")!.Value, "default"));
+                }
+            }
+        }
+
+        return combinations;
     }
 }

@@ -1,3 +1,4 @@
+using Libvirt.Capabilities.Exporter.Cli;
 using Libvirt.Capabilities.TestSupport;
 
 namespace Libvirt.Capabilities.Exporter.Tests;
@@ -9,7 +10,7 @@ public sealed class RenderCommandTests
     public void Missing_file_is_named_in_one_line()
     {
         var result = RenderRunner.Run("--domcaps", "/nonexistent/domcaps.xml");
-        RenderRunner.AssertOneLineError(result, "/nonexistent/domcaps.xml: cannot read");
+        RenderRunner.AssertOneLineError(result, "/nonexistent/domcaps.xml: no such file");
     }
 
     [Fact]
@@ -36,11 +37,11 @@ public sealed class RenderCommandTests
         {
             using (var file = File.OpenWrite(path))
             {
-                file.SetLength(300L * 1024 * 1024); // Sparse: no disk space used.
+                file.SetLength(CapabilitiesFile.MaxBytes + 1); // Sparse: no disk space used.
             }
 
             var result = RenderRunner.Run("--domcaps", path);
-            RenderRunner.AssertOneLineError(result, path + ": 314572800 bytes is above the limit of 268435456");
+            RenderRunner.AssertOneLineError(result, $"{path}: {CapabilitiesFile.MaxBytes + 1} bytes is above the limit of {16 * 1024 * 1024 * 4}");
         }
         finally
         {
@@ -75,5 +76,53 @@ public sealed class RenderCommandTests
         var result = RenderRunner.Run("--domcaps", TestEnvironment.FixturePath("debian12-libvirt9.0-qemu7.2", "domcaps-x86_64-kvm-q35.xml"), "--target", "hv-17");
         Assert.Equal(0, result.ExitCode);
         Assert.All(RenderRunner.SeriesLines(result.Stdout), line => Assert.Contains("target=\"hv-17\"", line, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("/dev/zero", "a character device")]
+    [InlineData("/tmp", "a directory")]
+    public void Special_files_are_refused_without_reading_them(string path, string kind)
+    {
+        var result = RenderRunner.Run("--domcaps", path);
+        RenderRunner.AssertOneLineError(result, $"{path}: not a regular file ({kind})");
+    }
+
+    [Fact]
+    public void A_fifo_is_refused_instead_of_hanging()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"render-fifo-{Guid.NewGuid():N}");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", path))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        try
+        {
+            var result = RenderRunner.Run("--capabilities", path);
+            RenderRunner.AssertOneLineError(result, $"{path}: not a regular file (a FIFO)");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Invalid_utf8_is_malformed_not_replaced()
+    {
+        var path = Path.GetTempFileName();
+        var xml = File.ReadAllBytes(TestEnvironment.FixturePath("debian12-libvirt9.0-qemu7.2", "domcaps-x86_64-kvm-q35.xml"));
+        var arch = System.Text.Encoding.ASCII.GetBytes("<arch>x86_64</arch>");
+        var at = xml.AsSpan().IndexOf(arch) + "<arch>x86_".Length;
+        File.WriteAllBytes(path, [.. xml[..at], 0xC3, 0x28, .. xml[at..]]); // 0xC3 0x28: an invalid two-byte sequence.
+        try
+        {
+            var result = RenderRunner.Run("--domcaps", path);
+            RenderRunner.AssertOneLineError(result, $"{path}: malformed XML: not valid UTF-8");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

@@ -35,7 +35,7 @@ public sealed class LibvirtdRestartTests
             || await poller.PollOnceAsync(TestContext.Current.CancellationToken); // The first may still see the dropped connection.
 
         Assert.True(polled);
-        Assert.True(changes.Recent().Count == 0, string.Join("\n", changes.Recent().Take(30).Select(c => $"{c.Change} {c.Series} {c.OldValue} -> {c.NewValue}")));
+        Assert.True(changes.Recent().Count == 0, string.Join("\n", changes.Recent().Take(30).Select(c => $"{c.Change} {c.Series} {c.Old} -> {c.New}")));
     }
 
     private static void RestartLibvirtd()

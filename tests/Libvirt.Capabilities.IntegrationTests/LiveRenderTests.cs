@@ -44,8 +44,9 @@ public sealed class LiveRenderTests(LiveRenderTests.Renders renders) : IClassFix
         Assert.Contains("libvirt_capabilities_exporter_build_info{", text, StringComparison.Ordinal);
         foreach (var combination in new[]
         {
-            "arch=\"x86_64\",machine=\"pc-q35-",
-            "arch=\"aarch64\",machine=\"virt-",
+            "arch=\"x86_64\",machine=\"q35\",virt_type=\"kvm\",resolved_machine=\"pc-q35-",
+            "arch=\"x86_64\",machine=\"pc\",virt_type=\"kvm\",resolved_machine=\"pc-i440fx-",
+            "arch=\"aarch64\",machine=\"virt\",virt_type=\"qemu\",resolved_machine=\"virt-",
         })
         {
             Assert.Contains(RenderRunner.SeriesLines(text), l => l.StartsWith("libvirt_domcaps_info{", StringComparison.Ordinal) && l.Contains(combination, StringComparison.Ordinal));

@@ -15,10 +15,10 @@ public static class FingerprintCollector
     public static readonly MetricFamily HostFingerprint = MetricFamily.Target(
         "libvirt_host_capabilities_fingerprint_info",
         "1, labelled with a hash of the host CPU, guest arches, machine types and host features (not UUID, memory or caches).",
-        "fingerprint");
+        "fingerprint").NotDrift();
 
     public static readonly MetricFamily DomainCapsFingerprint = MetricFamily.DomainCaps(
-        "libvirt_domcaps_fingerprint_info", "1, labelled with a hash of every capability series of this combination.", "fingerprint");
+        "libvirt_domcaps_fingerprint_info", "1, labelled with a hash of every capability series of this combination.", "fingerprint").NotDrift();
 
     private static readonly string[] HostFamiliesExcluded =
     [

@@ -20,7 +20,17 @@ public static class SnapshotSamples
             CapabilitySamples.AddDomainCaps(samples, snapshot.Target, caps);
         }
 
+        CapabilitySamples.AddDefaultMachines(samples, snapshot.Target, snapshot.DefaultMachines);
+
         FingerprintCollector.Add(samples, snapshot.Target);
+        return samples;
+    }
+
+    /// <summary>The health series of a target that has not finished its first poll.</summary>
+    public static List<Sample> NotYetPolled(string target)
+    {
+        var samples = new List<Sample>();
+        TargetHealthCollector.CollectNotYetPolled(new SampleSink(samples, target));
         return samples;
     }
 

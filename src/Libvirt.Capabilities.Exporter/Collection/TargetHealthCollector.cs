@@ -17,15 +17,18 @@ public static class TargetHealthCollector
 
     public static readonly MetricFamily StageSuccess = MetricFamily.Target(
         "libvirt_capabilities_collection_success",
-        "1 if a collection stage (identity, host, domain) fully succeeded in the last poll, 0 if any step of it failed.", "stage");
+        "1 if a collection stage (connect, identity, host, domain) fully succeeded in the last poll, 0 if any step of it failed or it was not reached.", "stage");
 
     public static readonly MetricFamily Info = MetricFamily.Target(
         "libvirt_capabilities_target_info", "1 for the libvirt daemon behind the target.", "hostname", "libvirt_version", "hypervisor", "hypervisor_version");
 
     public static readonly MetricFamily LastChange = MetricFamily.Target(
-        "libvirt_capabilities_last_change_timestamp_seconds", "Unix time at which a capability change (drift) of the target was last detected.");
+        "libvirt_capabilities_last_change_timestamp_seconds", "Unix time at which a capability change (drift, not capacity) of the target was last detected.");
 
-    public static readonly IReadOnlyList<string> Stages = ["identity", "host", "domain"];
+    public static readonly IReadOnlyList<string> Stages = ["connect", "identity", "host", "domain"];
+
+    /// <summary>Before the first poll ends: the target exists and is not up, so an alert on up == 0 can fire.</summary>
+    public static void CollectNotYetPolled(SampleSink sink) => sink.Add(Up, 0);
 
     /// <param name="lastSuccess">Time of the last successful poll, which may be older than this snapshot.</param>
     /// <param name="lastChange">When drift was last detected, if ever.</param>
@@ -45,7 +48,12 @@ public static class TargetHealthCollector
 
         foreach (var stage in Stages)
         {
-            var reached = stage == "identity" ? snapshot.Info is not null : snapshot.Up;
+            var reached = stage switch
+            {
+                "connect" => true,
+                "identity" => snapshot.Info is not null,
+                _ => snapshot.Up,
+            };
             sink.Add(StageSuccess, reached && snapshot.Errors.All(e => e.Stage != stage), stage);
         }
 

@@ -1,38 +1,101 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Serialization;
 using Libvirt.Capabilities.Exporter.Metrics;
 
 namespace Libvirt.Capabilities.Exporter.Drift;
 
 /// <summary>
-/// One capability series reduced to what drift compares: family, labels without <c>target</c> (so facts of
-/// different targets compare equal) and value. <see cref="Key"/> is <c>family{labels}</c>.
+/// One capability series reduced to what drift compares. Its identity is the family and the labels that name
+/// the fact, without <c>target</c> (so facts of different targets compare equal) and without the family's value
+/// labels; its value is the number plus the value labels (the machine an alias resolves to, a feature's
+/// policy), so a new value of either is one change.
 /// </summary>
-public sealed record SeriesFact(string Family, string Labels, double Value)
+public sealed class SeriesFact
 {
-    public string Key => Family + "{" + Labels + "}";
+    private string? key;
+
+    public required string Family { get; init; }
+
+    /// <summary>capability or capacity (see <see cref="DriftKind"/>).</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>The identifying labels, in the family's order.</summary>
+    public required Dictionary<string, string> Labels { get; init; }
+
+    /// <summary>The value labels as <c>name="value"</c> pairs, empty when the family has none.</summary>
+    public string Attributes { get; init; } = "";
+
+    public double Value { get; init; }
+
+    /// <summary><c>family{labels}</c>: what a fact is matched by across polls.</summary>
+    [JsonIgnore]
+    public string Key => key ??= Family + "{" + Render(Labels) + "}";
+
+    /// <summary>The value as a change reports it: the number, or the value labels (with the number unless it is 1).</summary>
+    public string Describe()
+    {
+        var number = Value.ToString(CultureInfo.InvariantCulture);
+        return Attributes.Length == 0 ? number : Value == 1 ? Attributes : Attributes + " " + number;
+    }
+
+    /// <summary>True when both facts say the same.</summary>
+    public bool SameValue(SeriesFact other) => Value.Equals(other.Value) && Attributes == other.Attributes;
 
     public static SeriesFact From(Sample sample)
     {
-        var labels = new StringBuilder();
+        var family = sample.Family;
+        var labels = new Dictionary<string, string>(sample.LabelValues.Length, StringComparer.Ordinal);
+        var attributes = new StringBuilder();
         for (var i = 0; i < sample.LabelValues.Length; i++)
         {
-            var name = sample.Family.LabelNames[i];
+            var name = family.LabelNames[i];
             if (name == "target")
             {
                 continue;
             }
 
-            if (labels.Length > 0)
+            if (family.ValueLabels.Contains(name))
             {
-                labels.Append(',');
+                Append(attributes, name, sample.LabelValues[i]);
             }
-
-            labels.Append(name).Append("=\"").Append(sample.LabelValues[i].Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
+            else
+            {
+                labels[name] = sample.LabelValues[i];
+            }
         }
 
-        return new SeriesFact(sample.Family.Name, labels.ToString(), sample.Value);
+        return new SeriesFact
+        {
+            Family = family.Name,
+            Kind = family.Drift == DriftKind.Capacity ? DriftDetector.Capacity : DriftDetector.Capability,
+            Labels = labels,
+            Attributes = attributes.ToString(),
+            Value = sample.Value,
+        };
     }
 
-    public override string ToString() => Key + " " + Value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>Everything the fact says, one line: what fingerprints hash.</summary>
+    public override string ToString() => Key + (Attributes.Length == 0 ? "" : "{" + Attributes + "}") + " " + Value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Render(Dictionary<string, string> labels)
+    {
+        var text = new StringBuilder();
+        foreach (var (name, value) in labels)
+        {
+            Append(text, name, value);
+        }
+
+        return text.ToString();
+    }
+
+    private static void Append(StringBuilder text, string name, string value)
+    {
+        if (text.Length > 0)
+        {
+            text.Append(',');
+        }
+
+        text.Append(name).Append("=\"").Append(value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
+    }
 }

@@ -19,10 +19,18 @@ public sealed class HealthMetrics
 
     public static readonly MetricFamily ChangesFamily = new(
         "libvirt_capabilities_changes_total",
-        "Capability changes (drift) detected between polls, by scope (the metric family without libvirt_) and change (added, removed, changed).",
-        ["target", "scope", "change"],
+        "Changes detected between polls, by scope (the metric family without libvirt_), change (added, removed, changed) and kind " +
+        "(capability: what a VM can use; capacity: memory and page counts that move with hotplug and hugepage reservations).",
+        ["target", "scope", "change", "kind"],
         "counter");
 
+    public static readonly MetricFamily StateErrorsFamily = new(
+        "libvirt_capabilities_state_errors_total",
+        "Failures to load or save a target's persisted snapshot (operation load or save); drift across restarts is lost while they last.",
+        ["target", "operation"],
+        "counter");
+
+    private readonly Counter stateErrors;
     private readonly Histogram apiCallDuration;
     private readonly Counter changes;
     private readonly Lock gate = new();
@@ -44,15 +52,19 @@ public sealed class HealthMetrics
             ScrapeErrorsFamily.Name,
             ScrapeErrorsFamily.Help,
             new CounterConfiguration { LabelNames = [.. ScrapeErrorsFamily.LabelNames] });
+        stateErrors = factory.CreateCounter(
+            StateErrorsFamily.Name, StateErrorsFamily.Help, new CounterConfiguration { LabelNames = [.. StateErrorsFamily.LabelNames] });
         changes = factory.CreateCounter(
             ChangesFamily.Name, ChangesFamily.Help, new CounterConfiguration { LabelNames = [.. ChangesFamily.LabelNames] });
     }
 
-    public void CountChange(string target, string scope, string change) =>
-        IfActive(target, () => changes.WithLabels(target, scope, change).Inc());
+    public void CountChange(string target, string scope, string change, string kind) =>
+        IfActive(target, () => changes.WithLabels(target, scope, change, kind).Inc());
 
     public void ObserveApiCall(string target, string api, TimeSpan duration) =>
         IfActive(target, () => apiCallDuration.WithLabels(target, api).Observe(duration.TotalSeconds));
+
+    public void CountStateError(string target, string operation) => IfActive(target, () => stateErrors.WithLabels(target, operation).Inc());
 
     public void CountError(string target, string reason) => IfActive(target, () => scrapeErrors.WithLabels(target, reason).Inc());
 
@@ -94,6 +106,7 @@ public sealed class HealthMetrics
         RemoveSeries(apiCallDuration, target);
         RemoveSeries(scrapeErrors, target);
         RemoveSeries(changes, target);
+        RemoveSeries(stateErrors, target);
     }
 
     private static void RemoveSeries<TChild>(Collector<TChild> metric, string target)

@@ -36,8 +36,25 @@ public sealed record ExporterSettings(WebOptions Web, PollOptions Poll, LibvirtO
     public TimeSpan TimeoutOf(TargetOptions target) => target.Timeout ?? Poll.Timeout;
 
     /// <summary>
-    /// Everything that shapes what a target's polls collect and how: a target whose signature changed on
-    /// reload is restarted, and a persisted baseline with another signature is not compared.
+    /// A hash of what shapes the data a target's polls collect: the URI without user-info, read-only and the
+    /// machine selection. A baseline with another one is not compared (the change would look like drift).
+    /// Hashed, so that neither the URI nor anything in its query ever reaches the state file.
+    /// </summary>
+    public string CollectionSignatureOf(TargetOptions target)
+    {
+        var machines = Libvirt.Machines;
+        var text = string.Join(
+            '|',
+            Capabilities.Connection.LibvirtUri.Redact(target.Uri), target.ReadOnly, machines.Policy,
+            string.Join(',', machines.IncludeArch), string.Join(',', machines.ExcludeArch),
+            string.Join(',', machines.IncludeMachine), string.Join(',', machines.ExcludeMachine),
+            string.Join(',', machines.IncludeVirtType), string.Join(',', machines.ExcludeVirtType));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+    }
+
+    /// <summary>
+    /// Everything about a target's polling loop, kept in memory only: a target whose signature changed on reload
+    /// is restarted (keeping its baseline when <see cref="CollectionSignatureOf"/> did not change).
     /// </summary>
     public string SignatureOf(TargetOptions target)
     {

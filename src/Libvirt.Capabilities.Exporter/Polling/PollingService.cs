@@ -80,17 +80,23 @@ public sealed partial class PollingService(PollingContext context, IConfiguratio
         lock (gate)
         {
             var wanted = settings.Libvirt.EffectiveTargets.ToDictionary(t => t.EffectiveName, StringComparer.Ordinal);
+            var predecessors = new Dictionary<string, TargetPoller>(StringComparer.Ordinal);
             foreach (var (name, current) in running.ToList())
             {
-                if (!wanted.TryGetValue(name, out var target) || settings.SignatureOf(target) != current.Signature)
+                if (!wanted.TryGetValue(name, out var target))
                 {
-                    Retire(name);
+                    Retire(name, removed: true);
+                }
+                else if (next.Settings.SignatureOf(target) != current.Signature)
+                {
+                    predecessors[name] = current.Poller;
+                    Retire(name, removed: false);
                 }
             }
 
             foreach (var target in wanted.Values.Where(t => !running.ContainsKey(t.EffectiveName)))
             {
-                Start(target, next);
+                Start(target, next, predecessors.GetValueOrDefault(target.EffectiveName));
             }
         }
 
@@ -98,25 +104,31 @@ public sealed partial class PollingService(PollingContext context, IConfiguratio
         return [];
     }
 
-    private void Start(TargetOptions target, PollingContext targetContext)
+    private void Start(TargetOptions target, PollingContext targetContext, TargetPoller? predecessor = null)
     {
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         targetContext.Health.Revive(target.EffectiveName);
-        var poller = new TargetPoller(target, targetContext);
+        var poller = new TargetPoller(target, targetContext, predecessor);
 
         // Each loop runs on its own task: a slow or hanging target never delays another.
         var loop = Task.Run(() => poller.RunAsync(cancel.Token), CancellationToken.None);
         running[target.EffectiveName] = new RunningTarget(poller, cancel, loop, targetContext.Settings.SignatureOf(target));
     }
 
-    private void Retire(string name)
+    /// <param name="removed">The target left the configuration: every series of it goes. Otherwise a successor
+    /// with new settings takes over and keeps publishing, with the same counters.</param>
+    private void Retire(string name, bool removed)
     {
         var target = running[name];
         running.Remove(name);
-        target.Poller.Retire();
+        target.Poller.Retire(withdraw: removed);
         target.Cancel.Cancel();
-        context.Health.RemoveTarget(name);
-        context.Board.Remove(name);
+        if (removed)
+        {
+            context.Health.RemoveTarget(name);
+            context.Board.Remove(name);
+        }
+
         _ = target.Loop.ContinueWith(
             _ =>
             {

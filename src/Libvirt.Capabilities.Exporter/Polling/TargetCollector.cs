@@ -1,3 +1,4 @@
+using Libvirt.Capabilities.Exporter.Collection;
 using System.Diagnostics;
 using Libvirt.Capabilities.Connection;
 using Libvirt.Capabilities.Exporter.Metrics;
@@ -13,16 +14,18 @@ namespace Libvirt.Capabilities.Exporter.Polling;
 /// </summary>
 public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
 {
+    /// <param name="progress">Told the stage of each step, so a timeout can say where the call hung.</param>
     /// <param name="abandoned">Set when the caller gave up waiting (timeout): the collection stops at the next
-    /// step and records nothing more, so a late answer never counts against the target.</param>
-    public TargetSnapshot Collect(string target, ILibvirtConnection connection, MachineSelection selection, CancellationToken abandoned = default)
+    /// step, a parse in progress stops too, and nothing more is recorded, so a late answer never counts against the target.</param>
+    public TargetSnapshot Collect(
+        string target, ILibvirtConnection connection, MachineSelection selection, TargetWorker.Progress? progress = null, CancellationToken abandoned = default)
     {
         using var activity = Telemetry.Source.StartActivity("poll");
         activity?.SetTag("libvirt.target", target);
         var started = time.GetTimestamp();
         var errors = new List<CollectionError>();
 
-        var run = new Run(target, errors, abandoned);
+        var run = new Run(target, errors, progress ?? new TargetWorker.Progress(), abandoned);
         var info = Step(run, "identity", () => new TargetInfo(
             Call(run, "virConnectGetHostname", connection.GetHostname),
             Call(run, "virConnectGetLibVersion", connection.GetLibVersion),
@@ -30,61 +33,89 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
             Call(run, "virConnectGetVersion", connection.GetHypervisorVersion)));
 
         var host = Step(run, "host", () =>
-            HostCapabilitiesParser.Parse(Call(run, "virConnectGetCapabilities", connection.GetCapabilities)));
+            HostCapabilitiesParser.Parse(Call(run, "virConnectGetCapabilities", connection.GetCapabilities), XmlLimits.Default, run.Abandoned));
 
-        var domainCaps = host is null ? [] : CollectDomainCaps(run, connection, host, selection);
+        var (domainCaps, defaults) = host is null ? ([], []) : CollectDomainCaps(run, connection, host, selection);
         if (errors.Count > 0)
         {
             activity?.SetStatus(ActivityStatusCode.Error, errors[0].Message);
         }
 
-        return new TargetSnapshot(target, time.GetUtcNow(), time.GetElapsedTime(started), info, host, domainCaps, errors);
+        return new TargetSnapshot(target, time.GetUtcNow(), time.GetElapsedTime(started), info, host, domainCaps, errors) { DefaultMachines = defaults };
     }
 
-    private List<DomainCapabilities> CollectDomainCaps(Run run, ILibvirtConnection connection, HostCapabilities host, MachineSelection selection)
+    /// <summary>
+    /// Per group: libvirt's default machine first, then each planned machine, reusing a document already
+    /// collected for the machine a name resolves to. The default is its own combination only when no planned
+    /// name resolved to it.
+    /// </summary>
+    private (List<CollectedDomainCaps> Collected, List<DomainCapsCombination> Defaults) CollectDomainCaps(
+        Run run, ILibvirtConnection connection, HostCapabilities host, MachineSelection selection)
     {
-        var errors = run.Errors;
-        var collected = new List<DomainCapabilities>();
-        var seen = new HashSet<(string?, string, string?, string)>();
-        foreach (var request in CombinationPlanner.Plan(host, selection))
+        var collected = new List<CollectedDomainCaps>();
+        var defaults = new List<DomainCapsCombination>();
+        foreach (var group in CombinationPlanner.Plan(host, selection))
         {
             if (run.Abandoned.IsCancellationRequested)
             {
                 break;
             }
 
-            // An alias whose canonical machine was already reported (libvirt's default is usually one) adds nothing.
-            var resolved = request.Canonical ?? request.Machine;
-            if (resolved is not null && seen.Contains((request.Emulator, request.Arch, resolved, request.VirtType)))
+            var defaultCaps = Fetch(run, connection, group, null);
+            if (RefusedForGood(run))
             {
-                continue;
+                break; // A read-only connection refuses every domain-capabilities call: one error says it all.
             }
 
-            var caps = Step(run, "domain", () => DomainCapabilitiesParser.Parse(Call(
-                run,
-                "virConnectGetDomainCapabilities",
-                () => connection.GetDomainCapabilities(request.Emulator, request.Arch, request.Machine, request.VirtType))), request);
+            var emulator = group.Emulator ?? defaultCaps?.EmulatorPath ?? "";
+            var byResolvedMachine = new Dictionary<string, DomainCapabilities>(StringComparer.Ordinal);
+            if (defaultCaps?.Machine is { } defaultMachine)
+            {
+                byResolvedMachine[defaultMachine] = defaultCaps;
+                defaults.Add(new DomainCapsCombination(emulator, group.Arch, defaultMachine, group.VirtType));
+            }
+
+            var defaultNamed = false;
+            foreach (var machine in group.Machines)
+            {
+                if (!byResolvedMachine.TryGetValue(machine.Canonical ?? machine.Name, out var caps))
+                {
+                    caps = Fetch(run, connection, group, machine.Name);
+                    if (caps is null)
+                    {
+                        continue;
+                    }
+
+                    byResolvedMachine.TryAdd(caps.Machine ?? machine.Name, caps);
+                }
+
+                defaultNamed |= ReferenceEquals(caps, defaultCaps);
+                collected.Add(new CollectedDomainCaps(new DomainCapsCombination(emulator, group.Arch, machine.Name, group.VirtType), caps));
+            }
+
             // The default machine is only known once libvirt names it, so machine patterns apply to it here.
-            if (caps is not null
-                && (request.Machine is not null || selection.AcceptsMachine(caps.Machine))
-                && seen.Add((caps.EmulatorPath ?? request.Emulator, caps.Arch, caps.Machine, caps.DomainType)))
+            if (defaultCaps is not null && !defaultNamed && selection.AcceptsMachine(defaultCaps.Machine))
             {
-                collected.Add(caps);
-            }
-
-            // A read-only connection refuses every domain-capabilities call: one error says it all.
-            if (errors.Count > 0 && errors[^1].Reason == ErrorReasons.ReadOnly)
-            {
-                break;
+                collected.Add(new CollectedDomainCaps(
+                    new DomainCapsCombination(emulator, group.Arch, DomainCapsCombination.DefaultMachine, group.VirtType), defaultCaps));
             }
         }
 
-        return collected;
+        return (collected, defaults);
     }
+
+    private DomainCapabilities? Fetch(Run run, ILibvirtConnection connection, DomainCapsGroup group, string? machine) =>
+        Step(run, "domain", () => DomainCapabilitiesParser.Parse(
+            Call(run, "virConnectGetDomainCapabilities", () => connection.GetDomainCapabilities(group.Emulator, group.Arch, machine, group.VirtType)),
+            XmlLimits.Default,
+            run.Abandoned), new DomainCapsRequest(group.Emulator, group.Arch, machine, group.VirtType));
+
+    private static bool RefusedForGood(Run run) => run.Errors.Count > 0 && run.Errors[^1].Reason == ErrorReasons.ReadOnly;
 
     private T? Step<T>(Run run, string stage, Func<T> step, DomainCapsRequest? request = null)
         where T : class
     {
+        run.Progress.Stage = stage;
         try
         {
             return step();
@@ -126,5 +157,5 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
     }
 
     /// <summary>The state one collection threads through its steps.</summary>
-    private sealed record Run(string Target, List<CollectionError> Errors, CancellationToken Abandoned);
+    private sealed record Run(string Target, List<CollectionError> Errors, TargetWorker.Progress Progress, CancellationToken Abandoned);
 }

@@ -17,11 +17,8 @@ public sealed partial class TargetPoller
     [LoggerMessage(LogEvents.PollStepFailed, LogLevel.Warning, "Poll of {Target} at {Uri}: {Stage} failed ({Reason}): {Error}")]
     private partial void LogPollStepFailed(string target, string uri, string stage, string reason, string error);
 
-    [LoggerMessage(LogEvents.PollTimedOut, LogLevel.Warning, "Poll of {Target} at {Uri} exceeded its timeout of {TimeoutSeconds} s; the connection is dropped")]
-    private partial void LogPollTimedOut(string target, string uri, double timeoutSeconds);
-
-    [LoggerMessage(LogEvents.CapabilityChanged, LogLevel.Information, "Capability change on {Target}: {Scope} {Change} {Series} (was {OldValue}, now {NewValue})")]
-    private partial void LogCapabilityChanged(string target, string scope, string change, string series, double? oldValue, double? newValue);
+    [LoggerMessage(LogEvents.CapabilityChanged, LogLevel.Information, "Drift on {Target} ({Kind}): {Change} {Series}: was {OldValue}, now {NewValue}")]
+    private partial void LogCapabilityChanged(string target, string kind, string change, string series, string oldValue, string newValue);
 
     [LoggerMessage(LogEvents.BaselineLoaded, LogLevel.Information, "Loaded the persisted snapshot of {Target} from {SavedAt:o} ({Facts} facts); drift since then is reported after the first poll")]
     private partial void LogBaselineLoaded(string target, DateTimeOffset savedAt, int facts);

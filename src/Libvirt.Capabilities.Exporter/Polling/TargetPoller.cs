@@ -17,10 +17,12 @@ public sealed partial class TargetPoller : IDisposable
     private readonly TargetOptions target;
     private readonly PollingContext context;
     private readonly TargetCollector collector;
+    private readonly TargetWorker worker;
     private readonly ILogger logger;
 
     private ILibvirtConnection? connection;
     private Dictionary<string, SeriesFact>? baseline;
+    private bool baselinePersisted;
     private List<Sample> lastGoodCapabilities = [];
     private TargetSnapshot? lastGood;
     private DateTimeOffset? lastSuccess;
@@ -30,20 +32,35 @@ public sealed partial class TargetPoller : IDisposable
     private readonly Lock publishGate = new();
     private bool retired;
 
-    public TargetPoller(TargetOptions target, PollingContext context)
+    /// <param name="predecessor">The poller this one replaces on reload: when what is collected did not change,
+    /// its baseline and last good data carry over, so a reload never loses drift or publishes a gap.</param>
+    public TargetPoller(TargetOptions target, PollingContext context, TargetPoller? predecessor = null)
     {
         this.target = target;
         this.context = context;
         logger = context.Logger;
         collector = new TargetCollector(context.Health, context.Time);
+        worker = new TargetWorker(target.EffectiveName, context.Time);
         backoff = Settings.Poll.BackoffInitial;
         Name = target.EffectiveName;
         RedactedUri = LibvirtUri.Redact(target.Uri);
+        if (predecessor is not null && predecessor.CollectionSignature == CollectionSignature)
+        {
+            (baseline, baselinePersisted, lastGood, lastGoodCapabilities) =
+                (predecessor.baseline, predecessor.baselinePersisted, predecessor.lastGood, predecessor.lastGoodCapabilities);
+            (lastSuccess, lastChange, polls) = (predecessor.lastSuccess, predecessor.lastChange, predecessor.polls);
+            context.Board.Set(Status(lastGood, []));
+            return;
+        }
+
         LoadBaseline();
         context.Board.Set(Status(null, []));
+        context.Publisher.Stage(Name, SnapshotSamples.NotYetPolled(Name));
     }
 
     public string Name { get; }
+
+    private string CollectionSignature => Settings.CollectionSignatureOf(target);
 
     private string RedactedUri { get; }
 
@@ -95,22 +112,20 @@ public sealed partial class TargetPoller : IDisposable
         try
         {
             var open = await EnsureConnectionAsync(timeout, stopping).ConfigureAwait(false);
-            snapshot = await Bounded(abandoned => collector.Collect(Name, open, Settings.Libvirt.Machines, abandoned), timeout, stopping).ConfigureAwait(false);
+            snapshot = await worker.RunAsync(
+                "identity", abandoned => collector.Collect(Name, open, Settings.Libvirt.Machines, worker.Current, abandoned), timeout, stopping).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
             // Anything but shutdown fails this poll only: libvirt errors, timeouts, an unreadable password file.
             var reason = ErrorReasons.Classify(e);
+            var stage = e is StepTimeoutException timedOut ? timedOut.Stage : "connect";
             Health.CountError(Name, reason);
-            if (e is TimeoutException)
-            {
-                LogPollTimedOut(Name, RedactedUri, timeout.TotalSeconds);
-            }
 
-            // The connection may be wedged (a hung call) or gone: start afresh next time.
+            // The connection may be wedged (a hung call) or gone: start afresh once the target's thread is free.
             DropConnection();
             snapshot = new TargetSnapshot(Name, Time.GetUtcNow(), Time.GetElapsedTime(started), null, null, [],
-                [new CollectionError(e is TimeoutException ? "collect" : "connect", reason, e.Message)]);
+                [new CollectionError(stage, reason, e.Message)]);
         }
 
         polls++;
@@ -158,35 +173,40 @@ public sealed partial class TargetPoller : IDisposable
     private void AcceptCompleteSnapshot(TargetSnapshot snapshot)
     {
         var capabilities = SnapshotSamples.Capabilities(snapshot);
-        var facts = capabilities.Where(s => DriftDetector.Compares(s.Family.Name)).Select(SeriesFact.From).ToDictionary(f => f.Key);
+        var facts = DriftDetector.Facts(capabilities);
+        var changes = baseline is null ? [] : DriftDetector.Diff(Name, baseline, facts, snapshot.CompletedAt);
         if (baseline is not null)
         {
-            var changes = DriftDetector.Diff(Name, baseline, facts, snapshot.CompletedAt);
             foreach (var change in changes)
             {
-                Health.CountChange(Name, change.Scope, change.Change);
-                LogCapabilityChanged(Name, change.Scope, change.Change, change.Series, change.OldValue, change.NewValue);
+                Health.CountChange(Name, change.Scope, change.Change, change.Kind);
+                LogCapabilityChanged(Name, change.Kind, change.Change, change.Series, change.Old ?? "(absent)", change.New ?? "(absent)");
             }
 
-            if (changes.Count > 0)
+            context.Changes.Add(changes);
+            if (changes.Any(c => c.Kind == DriftDetector.Capability))
             {
-                context.Changes.Add(changes);
-                lastChange = snapshot.CompletedAt;
+                lastChange = snapshot.CompletedAt; // Capacity changes (memory hotplug, hugepages) are not capability drift.
             }
         }
 
+        var changed = baseline is null || changes.Count > 0;
         baseline = facts;
         lastGood = snapshot;
         lastGoodCapabilities = capabilities;
         backoff = Settings.Poll.BackoffInitial;
-        SaveBaseline(snapshot, facts);
+        if (changed || !baselinePersisted)
+        {
+            SaveBaseline(snapshot, facts); // Only when the facts changed: a steady host costs no disk writes.
+        }
     }
 
     private async Task<ILibvirtConnection> EnsureConnectionAsync(TimeSpan timeout, CancellationToken stopping)
     {
         if (connection is not null)
         {
-            if (await Bounded(_ => connection.IsAlive(), timeout, stopping).ConfigureAwait(false))
+            var open = connection;
+            if (await worker.RunAsync("connect", _ => open.IsAlive(), timeout, stopping).ConfigureAwait(false))
             {
                 return connection;
             }
@@ -198,7 +218,7 @@ public sealed partial class TargetPoller : IDisposable
         var settingsForOpen = new ConnectionSettings(target.Uri, target.ReadOnly, Credentials());
         try
         {
-            connection = await Bounded(_ => context.Connector.Open(settingsForOpen), timeout, stopping).ConfigureAwait(false);
+            connection = await worker.RunAsync("connect", _ => context.Connector.Open(settingsForOpen), timeout, stopping).ConfigureAwait(false);
         }
         catch (LibvirtException e)
         {
@@ -219,46 +239,6 @@ public sealed partial class TargetPoller : IDisposable
 
         var password = target.PasswordFile is null ? null : File.ReadLines(target.PasswordFile).FirstOrDefault();
         return new LibvirtCredentials(target.Username, password);
-    }
-
-    /// <summary>
-    /// Runs a blocking libvirt call on the thread pool with a deadline. A call that overruns keeps its thread
-    /// until libvirt returns, but the loop goes on: the call is told it was abandoned, a connection it opens
-    /// late is closed at once, and SafeHandle reference counting keeps a dropped connection valid meanwhile.
-    /// </summary>
-    private async Task<T> Bounded<T>(Func<CancellationToken, T> call, TimeSpan timeout, CancellationToken stopping)
-    {
-        var abandon = new CancellationTokenSource();
-        var work = Task.Run(() => call(abandon.Token), CancellationToken.None);
-        try
-        {
-            var result = await work.WaitAsync(timeout, Time, stopping).ConfigureAwait(false);
-            abandon.Dispose();
-            return result;
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-        {
-            await abandon.CancelAsync().ConfigureAwait(false);
-            _ = work.ContinueWith(
-                static (t, state) =>
-                {
-                    if (t.IsCompletedSuccessfully && t.Result is IDisposable late)
-                    {
-                        late.Dispose();
-                    }
-
-                    _ = t.Exception; // Observed: a late failure is expected and already accounted for.
-                    ((CancellationTokenSource)state!).Dispose();
-                },
-                abandon,
-                TaskScheduler.Default);
-            if (e is OperationCanceledException)
-            {
-                throw;
-            }
-
-            throw new TimeoutException($"no answer from libvirt within {timeout.TotalSeconds:0.#}s");
-        }
     }
 
     private void DropConnection()
@@ -287,9 +267,10 @@ public sealed partial class TargetPoller : IDisposable
         if (problem is not null)
         {
             LogStateUnreadable(Name, problem);
+            Health.CountStateError(Name, "load");
         }
 
-        if (persisted is not null && persisted.Settings != Settings.SignatureOf(target))
+        if (persisted is not null && persisted.Collection != Settings.CollectionSignatureOf(target))
         {
             LogStateUnreadable(Name, "the snapshot was taken under other target settings; starting without a baseline");
         }
@@ -302,6 +283,7 @@ public sealed partial class TargetPoller : IDisposable
                 baseline[fact.Key] = fact;
             }
 
+            baselinePersisted = true;
             LogBaselineLoaded(Name, persisted.SavedAt, baseline.Count);
         }
     }
@@ -313,15 +295,18 @@ public sealed partial class TargetPoller : IDisposable
             context.StateStore.Save(new PersistedTarget(
                 StateStore.FormatVersion,
                 Name,
-                Settings.SignatureOf(target),
+                Settings.CollectionSignatureOf(target),
                 snapshot.CompletedAt,
                 snapshot.Info?.LibvirtVersion,
                 snapshot.Info?.HypervisorVersion,
                 [.. facts.Values]));
+            baselinePersisted = true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            baselinePersisted = false;
             LogStateNotSaved(Name, e.Message);
+            Health.CountStateError(Name, "save");
         }
     }
 
@@ -336,18 +321,26 @@ public sealed partial class TargetPoller : IDisposable
         snapshot?.Up ?? false,
         snapshot is not null && lastGood is not null && !ReferenceEquals(snapshot, lastGood),
         errors,
-        [.. lastGood?.DomainCaps.Select(c => new DomainCapsCombination(c.EmulatorPath ?? "", c.Arch, c.Machine ?? "", c.DomainType)) ?? []],
+        [.. lastGood?.DomainCaps.Select(c => new CombinationStatus(
+            c.Combination.Emulator, c.Combination.Arch, c.Combination.Machine, c.Combination.VirtType, c.Caps.Machine)) ?? []],
         lastGoodCapabilities.FirstOrDefault(s => s.Family == FingerprintCollector.HostFingerprint).LabelValues?[^1]);
 
-    /// <summary>The target left the configuration: withdraw its series now and never publish again.</summary>
-    public void Retire()
+    /// <summary>Never publish again; <paramref name="withdraw"/> (the target left the configuration) also removes its series now.</summary>
+    public void Retire(bool withdraw)
     {
         lock (publishGate)
         {
             retired = true;
-            context.Publisher.Stage(Name, []);
+            if (withdraw)
+            {
+                context.Publisher.Stage(Name, []);
+            }
         }
     }
 
-    public void Dispose() => DropConnection();
+    public void Dispose()
+    {
+        DropConnection();
+        worker.Dispose();
+    }
 }

@@ -1,3 +1,4 @@
+using Libvirt.Capabilities.Exporter.Collection;
 using Libvirt.Capabilities.Model;
 
 namespace Libvirt.Capabilities.Exporter.Polling;
@@ -9,9 +10,12 @@ public sealed record TargetSnapshot(
     TimeSpan Duration,
     TargetInfo? Info,
     HostCapabilities? Host,
-    IReadOnlyList<DomainCapabilities> DomainCaps,
+    IReadOnlyList<CollectedDomainCaps> DomainCaps,
     IReadOnlyList<CollectionError> Errors)
 {
+    /// <summary>The machine libvirt picks by default for each emulator, arch and domain type (machine = the resolved name).</summary>
+    public IReadOnlyList<DomainCapsCombination> DefaultMachines { get; init; } = [];
+
     /// <summary>The target answered and its host capabilities parsed; domain-capabilities errors do not make it down.</summary>
     public bool Up => Host is not null;
 }
@@ -22,8 +26,5 @@ public sealed record TargetInfo(string Hostname, string LibvirtVersion, string H
 /// <summary>One failed step of a poll. <see cref="Reason"/> is a short, bounded label value.</summary>
 public sealed record CollectionError(string Stage, string Reason, string Message, DomainCapsRequest? Request = null);
 
-/// <summary>
-/// The arguments of one virConnectGetDomainCapabilities call; a null machine means libvirt's default.
-/// <see cref="Canonical"/> is the machine an alias resolves to (pc → pc-i440fx-7.2), known from host capabilities.
-/// </summary>
-public sealed record DomainCapsRequest(string? Emulator, string Arch, string? Machine, string VirtType, string? Canonical = null);
+/// <summary>The arguments of one virConnectGetDomainCapabilities call; a null machine means libvirt's default.</summary>
+public sealed record DomainCapsRequest(string? Emulator, string Arch, string? Machine, string VirtType);

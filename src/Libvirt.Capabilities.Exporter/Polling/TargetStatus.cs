@@ -12,8 +12,8 @@ public sealed record TargetStatus(
     bool Up,
     bool Stale,
     IReadOnlyList<CollectionError> LastErrors,
-    IReadOnlyList<DomainCapsCombination> Combinations,
+    IReadOnlyList<CombinationStatus> Combinations,
     string? HostFingerprint);
 
-/// <summary>A collected domain-capabilities combination as libvirt reported it.</summary>
-public sealed record DomainCapsCombination(string Emulator, string Arch, string Machine, string VirtType);
+/// <summary>A collected domain-capabilities combination: what was asked, and the machine libvirt resolved it to.</summary>
+public sealed record CombinationStatus(string Emulator, string Arch, string Machine, string VirtType, string? ResolvedMachine);

@@ -76,10 +76,10 @@ public sealed unsafe class LibvirtConnection : ILibvirtConnection
     }
 
     public string GetCapabilities() =>
-        Checked.OwnedString(NativeMethods.virConnectGetCapabilities(handle), nameof(NativeMethods.virConnectGetCapabilities));
+        Checked.OwnedDocument(NativeMethods.virConnectGetCapabilities(handle), nameof(NativeMethods.virConnectGetCapabilities));
 
     public string GetDomainCapabilities(string? emulator, string? arch, string? machine, string? virtType) =>
-        Checked.OwnedString(
+        Checked.OwnedDocument(
             NativeMethods.virConnectGetDomainCapabilities(handle, emulator, arch, machine, virtType, 0),
             nameof(NativeMethods.virConnectGetDomainCapabilities));
 

@@ -26,6 +26,9 @@ internal static unsafe class Checked
     public static string OwnedString(byte* result, string api) =>
         NativeStrings.TakeOwned(result) ?? throw LastError(api);
 
+    public static string OwnedDocument(byte* result, string api) =>
+        NativeStrings.TakeOwnedDocument(result) ?? throw LastError(api);
+
     public static string StaticString(byte* result, string api) =>
         NativeStrings.Copy(result) ?? throw LastError(api);
 }

@@ -4,7 +4,7 @@ namespace Libvirt.Capabilities.Model;
 /// One virConnectGetDomainCapabilities document: what a VM started with this emulator, arch, machine and
 /// domain type can use. Sections whose content is only "supported" flags and enums (os, devices,
 /// memoryBacking, iothreads, and any element a newer libvirt adds) are kept generically, by element path,
-/// so nothing a newer libvirt reports is lost.
+/// so nothing a newer libvirt reports is lost; attributes and text outside those conventions are <see cref="Other"/>.
 /// </summary>
 public sealed record DomainCapabilities(
     string? EmulatorPath,
@@ -15,7 +15,8 @@ public sealed record DomainCapabilities(
     IReadOnlyList<SupportFlag> SupportFlags,
     IReadOnlyList<CapabilityEnum> Enums,
     CpuCapabilities Cpu,
-    IReadOnlyList<DomainFeature> Features);
+    IReadOnlyList<DomainFeature> Features,
+    IReadOnlyList<OtherFact> Other);
 
 /// <summary>An element with a <c>supported</c> attribute, e.g. <c>os/loader</c> or <c>devices/disk</c>.</summary>
 /// <param name="Element">Path of element names below the root.</param>

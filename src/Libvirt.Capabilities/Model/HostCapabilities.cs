@@ -1,7 +1,10 @@
 namespace Libvirt.Capabilities.Model;
 
-/// <summary>One virConnectGetCapabilities document: the host and the guests it can run.</summary>
-public sealed record HostCapabilities(Host Host, IReadOnlyList<Guest> Guests);
+/// <summary>
+/// One virConnectGetCapabilities document: the host and the guests it can run, plus every attribute and
+/// text the typed model does not cover (<see cref="Other"/>), so nothing a newer libvirt reports is lost.
+/// </summary>
+public sealed record HostCapabilities(Host Host, IReadOnlyList<Guest> Guests, IReadOnlyList<OtherFact> Other);
 
 /// <summary>The <c>&lt;host&gt;</c> section.</summary>
 public sealed record Host(

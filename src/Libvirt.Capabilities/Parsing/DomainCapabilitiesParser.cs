@@ -10,9 +10,20 @@ namespace Libvirt.Capabilities.Parsing;
 /// </summary>
 public static class DomainCapabilitiesParser
 {
-    public static DomainCapabilities Parse(string xml, long maxCharacters = SafeXml.DefaultMaxCharacters)
+    /// <summary>What the typed model reads (domaincaps.rng); the rest becomes <see cref="OtherFact"/>s.</summary>
+    public static readonly DocumentSchema Schema = new DocumentSchema()
+        .Known(
+            "path#", "domain#", "machine#", "arch#", "vcpu@max",
+            "cpu/mode@name@supported", "cpu/mode/enum@name", "cpu/mode/enum/value#",
+            "cpu/mode/model#@fallback@usable@vendor@canonical@deprecated", "cpu/mode/vendor#",
+            "cpu/mode/maxphysaddr@mode@bits@limit", "cpu/mode/feature@policy@name",
+            "cpu/mode/blockers@model", "cpu/mode/blockers/feature@name")
+        .Generic("*", DocumentSchema.NodeKind.SupportFlags)
+        .Generic("features/*", DocumentSchema.NodeKind.Details);
+
+    public static DomainCapabilities Parse(string xml, XmlLimits? limits = null, CancellationToken cancel = default)
     {
-        var root = SafeXml.LoadRoot(xml, "domainCapabilities", maxCharacters);
+        var root = SafeXml.LoadRoot(xml, "domainCapabilities", limits, cancel);
         var flags = new List<SupportFlag>();
         var enums = new List<CapabilityEnum>();
         var cpu = CpuCapabilities.Empty;
@@ -47,7 +58,8 @@ public static class DomainCapabilitiesParser
             flags,
             enums,
             cpu,
-            features);
+            features,
+            Schema.OtherFacts(root));
     }
 
     /// <summary>Walks an element tree, keeping every supported flag, enum and bare value list by path.</summary>

@@ -6,11 +6,37 @@ namespace Libvirt.Capabilities.Parsing;
 /// <summary>Parses virConnectGetCapabilities XML. Pure: no I/O.</summary>
 public static class HostCapabilitiesParser
 {
-    public static HostCapabilities Parse(string xml, long maxCharacters = SafeXml.DefaultMaxCharacters)
+    /// <summary>What the typed model reads (capability.rng); the rest becomes <see cref="OtherFact"/>s.</summary>
+    public static readonly DocumentSchema Schema = new DocumentSchema().Known(
+        "host/uuid#",
+        "host/cpu/arch#", "host/cpu/model#", "host/cpu/vendor#", "host/cpu/microcode@version",
+        "host/cpu/signature@family@model@stepping", "host/cpu/counter@name@frequency@scaling",
+        "host/cpu/topology@sockets@dies@clusters@cores@threads", "host/cpu/maxphysaddr@mode@bits@limit",
+        "host/cpu/feature@name", "host/cpu/pages@unit@size",
+        "host/power_management/*", "host/iommu@support",
+        "host/migration_features/live", "host/migration_features/uri_transports/uri_transport#",
+        "host/topology/cells@num", "host/topology/cells/cell@id", "host/topology/cells/cell/memory#@unit",
+        "host/topology/cells/cell/pages#@unit@size", "host/topology/cells/cell/distances/sibling@id@value",
+        "host/topology/cells/cell/cpus@num", "host/topology/cells/cell/cpus/cpu@id@socket_id@die_id@cluster_id@core_id@siblings",
+        "host/topology/cells/cell/cache@level@associativity@policy", "host/topology/cells/cell/cache/size@value@unit",
+        "host/topology/cells/cell/cache/line@value@unit",
+        "host/topology/interconnects/latency@initiator@target@cache@type@value",
+        "host/topology/interconnects/bandwidth@initiator@target@cache@type@value@unit",
+        "host/cache/bank@id@level@type@size@unit@cpus", "host/cache/bank/control@granularity@min@unit@type@maxAllocs",
+        "host/cache/monitor@level@reuseThreshold@maxMonitors", "host/cache/monitor/feature@name",
+        "host/memory_bandwidth/node@id@cpus", "host/memory_bandwidth/node/control@granularity@min@maxAllocs",
+        "host/memory_bandwidth/monitor@maxMonitors", "host/memory_bandwidth/monitor/feature@name",
+        "host/energy/monitor@maxMonitors", "host/energy/monitor/feature@name",
+        "host/secmodel/model#", "host/secmodel/doi#", "host/secmodel/baselabel#@type",
+        "guest/os_type#", "guest/arch@name", "guest/arch/wordsize#", "guest/arch/emulator#", "guest/arch/loader#",
+        "guest/arch/machine#@canonical@maxCpus@deprecated", "guest/arch/domain@type", "guest/arch/domain/emulator#",
+        "guest/arch/domain/machine#@canonical@maxCpus@deprecated", "guest/features/*@default@toggle");
+
+    public static HostCapabilities Parse(string xml, XmlLimits? limits = null, CancellationToken cancel = default)
     {
-        var root = SafeXml.LoadRoot(xml, "capabilities", maxCharacters);
+        var root = SafeXml.LoadRoot(xml, "capabilities", limits, cancel);
         var host = root.Element("host") ?? throw new CapabilitiesParseException("<capabilities> has no <host>");
-        return new HostCapabilities(ParseHost(host), [.. root.Elements("guest").Select(ParseGuest)]);
+        return new HostCapabilities(ParseHost(host), [.. root.Elements("guest").Select(ParseGuest)], Schema.OtherFacts(root));
     }
 
     private static Host ParseHost(XElement host)

@@ -20,6 +20,22 @@ public sealed class RecordedLibvirt : ILibvirtConnector
     public Func<string?, string?, string?, string?, string> DomainCapsXml { get; set; } = (_, arch, _, _) =>
         arch is "x86_64" or "i686" ? Fixture("domcaps-x86_64-kvm-q35.xml") : Fixture("domcaps-aarch64-qemu-virt.xml");
 
+    /// <summary>
+    /// Answers as libvirt does: the document names the machine a request resolves to (an alias's canonical
+    /// machine from <see cref="HostXml"/>, or the machine asked for); for no machine, the recorded document's own.
+    /// </summary>
+    private string Resolve(string xml, string? machine)
+    {
+        if (machine is null)
+        {
+            return xml;
+        }
+
+        var canonical = System.Xml.Linq.XDocument.Parse(HostXml).Descendants("machine")
+            .FirstOrDefault(m => m.Value.Trim() == machine && m.Attribute("canonical") is not null)?.Attribute("canonical")!.Value;
+        return System.Text.RegularExpressions.Regex.Replace(xml, "<machine>[^<]*</machine>", $"<machine>{canonical ?? machine}</machine>");
+    }
+
     public Exception? OpenError { get; set; }
     public Exception? HostError { get; set; }
     public Exception? DomainError { get; set; }
@@ -81,7 +97,7 @@ public sealed class RecordedLibvirt : ILibvirtConnector
                 throw ReadOnlyDenied();
             }
 
-            return libvirt.DomainError is { } error ? throw error : libvirt.DomainCapsXml(emulator, arch, machine, virtType);
+            return libvirt.DomainError is { } error ? throw error : libvirt.Resolve(libvirt.DomainCapsXml(emulator, arch, machine, virtType), machine);
         }
 
         public string GetLibVersion() => libvirt.LibVersion;

@@ -12,7 +12,7 @@ public static class CpuCollector
     public static readonly MetricFamily ModelUsable = MetricFamily.DomainCaps(
         "libvirt_domcaps_cpu_model_usable",
         "Usability of a CPU model of the custom mode: 1 usable, 0 not usable, -1 unknown.",
-        "model", "vendor");
+        "model", "vendor").WithValueLabels("vendor");
 
     public static readonly MetricFamily ModelBlocker = MetricFamily.DomainCaps(
         "libvirt_domcaps_cpu_model_blocker", "1 for each host CPU feature that keeps a custom CPU model from being usable.", "model", "feature");
@@ -21,13 +21,13 @@ public static class CpuCollector
         "libvirt_domcaps_cpu_model_deprecated", "1 if the CPU model is deprecated, 0 if not; only where libvirt reports it.", "model");
 
     public static readonly MetricFamily ModelAlias = MetricFamily.DomainCaps(
-        "libvirt_domcaps_cpu_model_canonical_info", "1 for a CPU model that is an alias of a canonical (versioned) model.", "model", "canonical");
+        "libvirt_domcaps_cpu_model_canonical_info", "1 for a CPU model that is an alias of a canonical (versioned) model.", "model", "canonical").WithValueLabels("canonical");
 
     public static readonly MetricFamily HostModelInfo = MetricFamily.DomainCaps(
-        "libvirt_domcaps_host_model_info", "1 for the CPU model that mode host-model expands to.", "model", "vendor", "fallback");
+        "libvirt_domcaps_host_model_info", "1 for the CPU model that mode host-model expands to.", "model", "vendor", "fallback").WithValueLabels("model", "vendor", "fallback");
 
     public static readonly MetricFamily HostModelFeature = MetricFamily.DomainCaps(
-        "libvirt_domcaps_host_model_feature", "1 for each feature of the host-model CPU, with its policy.", "feature", "policy");
+        "libvirt_domcaps_host_model_feature", "1 for each feature of the host-model CPU, with its policy.", "feature", "policy").WithValueLabels("policy");
 
     public static readonly MetricFamily HostModelMaxPhysAddr = MetricFamily.DomainCaps(
         "libvirt_domcaps_host_model_physical_address_width",

@@ -24,7 +24,7 @@ public static class FeatureCollector
         "libvirt_domcaps_feature_bytes", "Size fact of a feature, in bytes (e.g. sgx section_size).", "feature", "field");
 
     public static readonly MetricFamily DetailInfo = MetricFamily.DomainCaps(
-        "libvirt_domcaps_feature_detail_info", "1 for each non-numeric fact of a feature (e.g. sgx flc, hyperv defaults/vendor_id).", "feature", "field", "value");
+        "libvirt_domcaps_feature_detail_info", "1 for each non-numeric fact of a feature (e.g. sgx flc, hyperv defaults/vendor_id).", "feature", "field", "value").WithValueLabels("value");
 
     public static readonly MetricFamily SgxSectionBytes = MetricFamily.DomainCaps(
         "libvirt_domcaps_sgx_section_bytes", "Size of the SGX EPC section on a NUMA node, in bytes.", "node");

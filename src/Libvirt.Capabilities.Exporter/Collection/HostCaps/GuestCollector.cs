@@ -10,18 +10,18 @@ namespace Libvirt.Capabilities.Exporter.Collection.HostCaps;
 public static class GuestCollector
 {
     public static readonly MetricFamily ArchInfo = MetricFamily.Target(
-        "libvirt_guest_arch_info", "1 for each guest OS type and architecture, with word size and emulator.", "os_type", "arch", "wordsize", "emulator");
+        "libvirt_guest_arch_info", "1 for each guest OS type and architecture, with word size and emulator.", "os_type", "arch", "wordsize", "emulator").WithValueLabels("wordsize", "emulator");
 
     public static readonly MetricFamily Loader = MetricFamily.Target(
-        "libvirt_guest_loader_info", "1 for the loader of a guest architecture, where libvirt reports one (Xen).", "os_type", "arch", "loader");
+        "libvirt_guest_loader_info", "1 for the loader of a guest architecture, where libvirt reports one (Xen).", "os_type", "arch", "loader").WithValueLabels("loader");
 
     public static readonly MetricFamily DomainType = MetricFamily.Target(
         "libvirt_guest_domain_type_info", "1 for each domain type (kvm, qemu, ...) a guest architecture can use, with its emulator.",
-        "os_type", "arch", "virt_type", "emulator");
+        "os_type", "arch", "virt_type", "emulator").WithValueLabels("emulator");
 
     public static readonly MetricFamily Machine = MetricFamily.Target(
         "libvirt_guest_machine_info", "1 for each machine type; aliases carry the canonical machine they resolve to.",
-        "os_type", "arch", "virt_type", "machine", "canonical");
+        "os_type", "arch", "virt_type", "machine", "canonical").WithValueLabels("canonical");
 
     public static readonly MetricFamily MachineMaxCpus = MetricFamily.Target(
         "libvirt_guest_machine_max_cpus", "Maximum vCPUs of a machine type.", "os_type", "arch", "virt_type", "machine");
@@ -32,7 +32,7 @@ public static class GuestCollector
 
     public static readonly MetricFamily Feature = MetricFamily.Target(
         "libvirt_guest_feature_info", "1 for each guest feature (acpi, apic, pae, disksnapshot, ...), with default and toggle where given.",
-        "os_type", "arch", "feature", "default", "toggle");
+        "os_type", "arch", "feature", "default", "toggle").WithValueLabels("default", "toggle");
 
     public static void Collect(HostCapabilities caps, SampleSink sink)
     {

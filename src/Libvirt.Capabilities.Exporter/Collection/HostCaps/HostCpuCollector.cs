@@ -8,7 +8,7 @@ public static class HostCpuCollector
 {
     public static readonly MetricFamily Info = MetricFamily.Target(
         "libvirt_host_cpu_info", "1 for the host CPU (arch, model, vendor, microcode version, CPUID signature).",
-        "arch", "model", "vendor", "microcode", "family", "signature_model", "stepping");
+        "arch", "model", "vendor", "microcode", "family", "signature_model", "stepping").WithValueLabels("arch", "model", "vendor", "microcode", "family", "signature_model", "stepping");
 
     public static readonly MetricFamily Feature = MetricFamily.Target(
         "libvirt_host_cpu_feature", "1 for each feature of the host CPU.", "feature");
@@ -20,7 +20,7 @@ public static class HostCpuCollector
     public static readonly MetricFamily Threads = MetricFamily.Target("libvirt_host_cpu_topology_threads", "Host CPU threads per core.");
 
     public static readonly MetricFamily CounterFrequency = MetricFamily.Target(
-        "libvirt_host_cpu_clock_frequency_hertz", "Frequency of a host CPU clock counter (tsc), with whether it can be scaled.", "clock", "scaling");
+        "libvirt_host_cpu_clock_frequency_hertz", "Frequency of a host CPU clock counter (tsc), with whether it can be scaled.", "clock", "scaling").WithValueLabels("scaling");
 
     public static readonly MetricFamily MaxPhysAddr = MetricFamily.Target(
         "libvirt_host_cpu_physical_address_width", "Physical address width of the host CPU, in bits, by maxphysaddr mode.", "mode");

@@ -6,7 +6,7 @@ namespace Libvirt.Capabilities.Exporter.Collection.HostCaps;
 /// <summary>Host-wide facts: identity, power management, IOMMU, migration and security models.</summary>
 public static class HostFeatureCollector
 {
-    public static readonly MetricFamily Info = MetricFamily.Target("libvirt_host_info", "1 for the host, with its UUID.", "uuid");
+    public static readonly MetricFamily Info = MetricFamily.Target("libvirt_host_info", "1 for the host, with its UUID.", "uuid").NotDrift();
 
     public static readonly MetricFamily PowerManagement = MetricFamily.Target(
         "libvirt_host_power_management_supported", "1 for each host power-management state (suspend_mem, suspend_disk, ...).", "state");
@@ -21,10 +21,10 @@ public static class HostFeatureCollector
         "libvirt_host_migration_transport_supported", "1 for each migration URI transport (tcp, rdma, ...).", "transport");
 
     public static readonly MetricFamily SecurityModel = MetricFamily.Target(
-        "libvirt_host_security_model_info", "1 for each security model (selinux, apparmor, dac).", "model", "doi");
+        "libvirt_host_security_model_info", "1 for each security model (selinux, apparmor, dac).", "model", "doi").WithValueLabels("doi");
 
     public static readonly MetricFamily SecurityBaseLabel = MetricFamily.Target(
-        "libvirt_host_security_model_base_label_info", "1 for the base label a domain type starts with under a security model.", "model", "virt_type", "label");
+        "libvirt_host_security_model_base_label_info", "1 for the base label a domain type starts with under a security model.", "model", "virt_type", "label").WithValueLabels("label");
 
     public static void Collect(HostCapabilities caps, SampleSink sink)
     {

@@ -16,7 +16,7 @@ public static class HostResourceControlCollector
         "libvirt_host_cache_control_max_allocations", "Allocations a host cache bank supports at once for one cache type.", "bank", "level", "type");
 
     public static readonly MetricFamily BandwidthNode = MetricFamily.Target(
-        "libvirt_host_memory_bandwidth_node_info", "1 for each memory-bandwidth allocation node (resctrl MBA), with its CPUs.", "node", "cpus");
+        "libvirt_host_memory_bandwidth_node_info", "1 for each memory-bandwidth allocation node (resctrl MBA), with its CPUs.", "node", "cpus").WithValueLabels("cpus");
 
     public static readonly MetricFamily BandwidthGranularity = MetricFamily.Target(
         "libvirt_host_memory_bandwidth_granularity_percent", "Memory-bandwidth allocation granularity, in percent of the bandwidth.", "node");

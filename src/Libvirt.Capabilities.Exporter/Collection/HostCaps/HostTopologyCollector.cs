@@ -9,17 +9,17 @@ public static class HostTopologyCollector
     public static readonly MetricFamily Cells = MetricFamily.Target("libvirt_host_numa_cells", "Number of host NUMA cells.");
 
     public static readonly MetricFamily CellMemory = MetricFamily.Target(
-        "libvirt_host_numa_cell_memory_bytes", "Memory of a host NUMA cell.", "cell");
+        "libvirt_host_numa_cell_memory_bytes", "Memory of a host NUMA cell.", "cell").AsCapacity();
 
     public static readonly MetricFamily CellCpus = MetricFamily.Target(
         "libvirt_host_numa_cell_cpus", "Logical CPUs in a host NUMA cell.", "cell");
 
     public static readonly MetricFamily CellCpu = MetricFamily.Target(
         "libvirt_host_numa_cell_cpu_info", "1 for each logical CPU of a NUMA cell, with its socket, die, cluster, core and thread siblings.",
-        "cell", "cpu", "socket", "die", "cluster", "core", "siblings");
+        "cell", "cpu", "socket", "die", "cluster", "core", "siblings").WithValueLabels("socket", "die", "cluster", "core", "siblings");
 
     public static readonly MetricFamily CellPages = MetricFamily.Target(
-        "libvirt_host_numa_cell_pages", "Pages of one size in a host NUMA cell.", "cell", "size_bytes");
+        "libvirt_host_numa_cell_pages", "Pages of one size in a host NUMA cell.", "cell", "size_bytes").AsCapacity();
 
     public static readonly MetricFamily CellDistance = MetricFamily.Target(
         "libvirt_host_numa_cell_distance", "NUMA distance from a cell to a sibling cell.", "cell", "sibling");
@@ -37,7 +37,7 @@ public static class HostTopologyCollector
         "libvirt_host_numa_interconnect_bandwidth_bytes_per_second", "Access bandwidth from an initiator cell to a target cell or its cache (HMAT).", "initiator_cell", "target_cell", "cache", "type");
 
     public static readonly MetricFamily CacheBankSize = MetricFamily.Target(
-        "libvirt_host_cache_bank_size_bytes", "Size of a host cache bank.", "bank", "level", "type", "cpus");
+        "libvirt_host_cache_bank_size_bytes", "Size of a host cache bank.", "bank", "level", "type", "cpus").WithValueLabels("cpus");
 
     public static void Collect(HostCapabilities caps, SampleSink sink)
     {
