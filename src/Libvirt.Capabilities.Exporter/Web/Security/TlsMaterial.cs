@@ -25,9 +25,10 @@ public sealed record TlsMaterial(SslStreamCertificateContext Certificate, X509Ce
             leaf = X509Certificate2.CreateFromPem(certificatePem, keyPem);
             chain.ImportFromPem(certificatePem);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
-            throw new WebConfigException($"{certificate.Describe("cert")} and {key.Describe("key")} are not a PEM certificate and its private key: {e.Message}");
+            // ArgumentException: a key that is not the certificate's; its message names the parameter, so it is cut.
+            throw new WebConfigException($"{certificate.Describe("cert")} and {key.Describe("key")} are not a PEM certificate and its private key: {e.Message.Split(" (Parameter")[0]}");
         }
 
         chain.RemoveAt(0);

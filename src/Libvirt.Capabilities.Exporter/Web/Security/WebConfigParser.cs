@@ -195,7 +195,7 @@ public static class WebConfigParser
         return headers;
     }
 
-    /// <summary>The keys of a mapping (null is an empty one), each allowed and given once.</summary>
+    /// <summary>The keys of a mapping (null is an empty one), each one allowed.</summary>
     private static Dictionary<string, YamlNode> Fields(YamlNode node, string where, string[] allowed)
     {
         var fields = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
@@ -225,15 +225,10 @@ public static class WebConfigParser
             throw Error(node, $"{where} must be a mapping of keys to values");
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Repeated keys are already rejected by YamlDotNet while loading.
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
             var key = keyNode is YamlScalarNode { Value: { } k } ? k : throw Error(keyNode, $"{where}: keys must be strings");
-            if (!seen.Add(key))
-            {
-                throw Error(keyNode, $"{where}: key '{key}' is given more than once");
-            }
-
             yield return (key, scalarValues ? Scalar(valueNode, $"{where}.{key}") ?? "" : "", keyNode);
         }
     }
