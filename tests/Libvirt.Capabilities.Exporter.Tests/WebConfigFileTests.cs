@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Authentication;
+using Libvirt.Capabilities.Exporter.Hosting;
 using Libvirt.Capabilities.Exporter.Web.Security;
 using Libvirt.Capabilities.TestSupport;
 
@@ -67,6 +68,21 @@ public sealed class WebConfigFileTests : IDisposable
         var covered = typeof(WebConfigFileTests).GetMethod(nameof(Bad_file_fails_with_a_message_naming_the_line_or_file))!
             .GetCustomAttributes(typeof(InlineDataAttribute), false).Cast<InlineDataAttribute>().Select(a => (string)a.Data[0]!);
         Assert.Equal(BadFiles().Select(row => (string)row.Data).Order(), covered.Order());
+    }
+
+    [Fact]
+    public async Task A_bad_file_stops_start_up_with_one_line_and_exit_code_2()
+    {
+        var path = Place("header-value.bad.yml");
+        var stderr = new StringWriter();
+
+        await using var app = ExporterHost.Build(["--web.config.file", path, "--libvirt.uri", "test:///default"], stderr, out var exitCode);
+
+        Assert.Null(app);
+        Assert.Equal(ExporterHost.ConfigurationError, exitCode);
+        Assert.Equal(
+            $"error: invalid configuration: Web:ConfigFile (--web.config.file) '{path}': line 3: http_server_config.headers: invalid value for X-Frame-Options. Expected one of: \"deny\" \"sameorigin\", but got: \"DENY\"\n",
+            stderr.ToString());
     }
 
     [Fact]
