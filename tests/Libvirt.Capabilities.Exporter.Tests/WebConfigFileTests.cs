@@ -62,6 +62,21 @@ public sealed class WebConfigFileTests : IDisposable
         Assert.Equal(expected.Replace("{dir}", certificates.Directory, StringComparison.Ordinal), error.Message);
     }
 
+    /// <summary>Bad files that promtool (Debian 12, 2.42) accepts: the deliberate differences in docs/web-config.md.</summary>
+    private static readonly string[] StricterThanPromtool =
+    [
+        "client-ca-not-pem.bad.yml", "curve-preferences.bad.yml", "min-above-max.bad.yml", "tls-setting-without-cert.bad.yml", "two-documents.bad.yml",
+    ];
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public void Promtool_rejects_every_bad_file_but_the_documented_stricter_ones(string file)
+    {
+        var (exitCode, output) = Promtool(Place(file));
+
+        Assert.True(StricterThanPromtool.Contains(file) == (exitCode == 0), $"promtool check web-config {file} exited {exitCode}: {output}");
+    }
+
     [Fact]
     public void Every_bad_fixture_has_an_expected_message()
     {
