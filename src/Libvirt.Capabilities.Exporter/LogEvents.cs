@@ -22,4 +22,6 @@ public static class LogEvents
     public const int WebConfigLoaded = 60;
     public const int TlsCertificateReloaded = 61;
     public const int TlsCertificateReloadFailed = 62;
+    public const int WebConfigReloaded = 63;
+    public const int WebConfigReloadFailed = 64;
 }

@@ -76,6 +76,41 @@ public sealed class SecuredEndpointTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Users_headers_and_tls_settings_follow_the_file_without_restart()
+    {
+        await StartAsync(ServerTls + "\n" + Users + "\nhttp_server_config:\n  headers:\n    X-Frame-Options: deny\n");
+        Assert.Equal(HttpStatusCode.OK, await Status("alice", "alice123"));
+
+        // alice's password now is bob's hash: her cached login must not outlive the change.
+        Rewrite(ServerTls + "\n  client_auth_type: RequireAnyClientCert\nbasic_auth_users:\n  alice: $2y$04$x.C.hXJF4Xp0VD60/ZUEfetSHLMg6l/cFE7C05Wz6Bv0tgFS3Fa2m\nhttp_server_config:\n  headers:\n    X-Frame-Options: sameorigin\n");
+        Assert.Equal(HttpStatusCode.Unauthorized, await Status("alice", "alice123", clientCertificate: "client"));
+        using (var http = Client(("alice", "bob-secret"), clientCertificate: "client"))
+        using (var response = await http.GetAsync("/healthz", TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("sameorigin", response.Headers.GetValues("X-Frame-Options").Single());
+        }
+
+        using (var noCertificate = Client(("alice", "bob-secret")))
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => noCertificate.GetAsync("/healthz", TestContext.Current.CancellationToken));
+        }
+
+        // A broken file, and one that would turn TLS off, leave the last good configuration in force.
+        foreach (var refused in new[] { "basic_auth_users: [", Users })
+        {
+            Rewrite(refused);
+            Assert.Equal(HttpStatusCode.OK, await Status("alice", "bob-secret", clientCertificate: "client"));
+            Assert.Equal(HttpStatusCode.Unauthorized, await Status("alice", "alice123", clientCertificate: "client"));
+        }
+
+        // No users any more: no authentication.
+        Rewrite(ServerTls);
+        using var anonymous = Client();
+        Assert.Equal("ok\n", await anonymous.GetStringAsync("/healthz", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Plain_http_to_the_tls_port_fails()
     {
         await StartAsync(ServerTls);
@@ -213,6 +248,22 @@ public sealed class SecuredEndpointTests : IAsyncDisposable
         }
 
         return http;
+    }
+
+    private async Task<HttpStatusCode> Status(string user, string password, string? clientCertificate = null)
+    {
+        using var http = Client((user, password), clientCertificate);
+        using var response = await http.GetAsync("/healthz", TestContext.Current.CancellationToken);
+        return response.StatusCode;
+    }
+
+    /// <summary>Replaces the web configuration file; the clock is moved on so the change is seen even within one tick.</summary>
+    private void Rewrite(string webConfig)
+    {
+        var file = certificates.Path("web.yml");
+        var written = File.GetLastWriteTimeUtc(file);
+        File.WriteAllText(file, webConfig);
+        File.SetLastWriteTimeUtc(file, written.AddSeconds(1));
     }
 
     private async Task<string> ServedSerial()

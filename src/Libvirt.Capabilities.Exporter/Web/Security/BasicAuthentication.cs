@@ -4,12 +4,12 @@ using System.Text;
 namespace Libvirt.Capabilities.Exporter.Web.Security;
 
 /// <summary>
-/// <c>basic_auth_users</c>: every request needs the user name and password of one of them (bcrypt-verified);
-/// otherwise 401 with <c>WWW-Authenticate: Basic</c>. Nothing about the credentials is logged.
+/// <c>basic_auth_users</c>: when there are any, every request needs the user name and password of one of them
+/// (bcrypt-verified); otherwise 401 with <c>WWW-Authenticate: Basic</c>. Nothing about the credentials is logged.
 /// </summary>
 public sealed class BasicAuthentication
 {
-    private readonly IReadOnlyDictionary<string, string> users;
+    private readonly Func<IReadOnlyDictionary<string, string>> users;
     private readonly VerifiedCredentials cache = new();
 
     // bcrypt is slow on purpose: one at a time keeps a flood of bad passwords to one core, and waiting
@@ -19,16 +19,19 @@ public sealed class BasicAuthentication
     // Unknown users are checked against a hash of the same cost, so timing does not tell which users exist.
     private readonly Lazy<string> decoy;
 
-    public BasicAuthentication(IReadOnlyDictionary<string, string> users)
+    /// <param name="users">User name to bcrypt hash, as the web configuration in force has them.</param>
+    public BasicAuthentication(Func<IReadOnlyDictionary<string, string>> users)
     {
         this.users = users;
-        var cost = users.Values.Select(BcryptHash.CostOf).DefaultIfEmpty(10).Max();
-        decoy = new Lazy<string>(() => BCrypt.Net.BCrypt.HashPassword(Guid.NewGuid().ToString(), cost));
+        decoy = new Lazy<string>(() =>
+            BCrypt.Net.BCrypt.HashPassword(Guid.NewGuid().ToString(), users().Values.Select(BcryptHash.CostOf).DefaultIfEmpty(10).Max()));
     }
 
     public void Use(IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (ReadCredentials(context.Request) is var (user, password) && await Verify(user, password).ConfigureAwait(false))
+        var current = users();
+        if (current.Count == 0
+            || (ReadCredentials(context.Request) is var (user, password) && await Verify(current, user, password).ConfigureAwait(false)))
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -40,10 +43,10 @@ public sealed class BasicAuthentication
         await context.Response.WriteAsync("Unauthorized\n").ConfigureAwait(false);
     });
 
-    public async Task<bool> Verify(string user, string password)
+    private async Task<bool> Verify(IReadOnlyDictionary<string, string> users, string user, string password)
     {
         var known = users.TryGetValue(user, out var hash);
-        if (known && cache.Contains(user, password))
+        if (known && cache.Contains(user, hash!, password))
         {
             return true;
         }
@@ -61,7 +64,7 @@ public sealed class BasicAuthentication
 
         if (known && matches)
         {
-            cache.Add(user, password);
+            cache.Add(user, hash!, password);
         }
 
         return known && matches;

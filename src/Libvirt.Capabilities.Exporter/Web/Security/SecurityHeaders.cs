@@ -29,23 +29,17 @@ public static class SecurityHeaders
     }
 
     /// <summary>Sets the headers on every response, before authentication, so a 401 carries them too.</summary>
-    public static void Use(IApplicationBuilder app, IReadOnlyDictionary<string, string> headers)
+    public static void Use(IApplicationBuilder app, Func<IReadOnlyDictionary<string, string>> headers) => app.Use((context, next) =>
     {
-        // Blank values mean "unset", as in exporter-toolkit.
-        var set = headers.Where(h => h.Value.Length > 0).ToArray();
-        if (set.Length == 0)
+        foreach (var (name, value) in headers())
         {
-            return;
-        }
-
-        app.Use((context, next) =>
-        {
-            foreach (var (name, value) in set)
+            // Blank values mean "unset", as in exporter-toolkit.
+            if (value.Length > 0)
             {
                 context.Response.Headers[name] = value;
             }
+        }
 
-            return next(context);
-        });
-    }
+        return next(context);
+    });
 }

@@ -5,60 +5,50 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 namespace Libvirt.Capabilities.Exporter.Web.Security;
 
 /// <summary>
-/// What <c>--web.config.file</c> does to the HTTP endpoint: Kestrel's TLS with certificates re-read on change,
-/// then, for every request, the extra headers, basic auth and the GET/HEAD method policy.
+/// What <c>--web.config.file</c> does to the HTTP endpoint: Kestrel's TLS, then, for every request, the extra
+/// headers, basic auth and the GET/HEAD method policy; each from the configuration in force at that moment.
 /// </summary>
 public sealed partial class WebSecurity
 {
     private readonly string? file;
-    private readonly TlsMaterialSource? tls;
-    private readonly CipherSuitesPolicy? cipherSuites;
+    private readonly WebConfigSource source;
 
-    private WebSecurity(string? file, WebConfig config)
+    private WebSecurity(string? file)
     {
         this.file = file;
-        Config = config;
-        if (config.Tls is { } tlsConfig)
-        {
-            tls = new TlsMaterialSource(tlsConfig);
-            if (tlsConfig.CipherSuites.Count > 0 && OperatingSystem.IsLinux())
-            {
-                cipherSuites = new CipherSuitesPolicy(CipherSuiteNames.PolicyFor(tlsConfig.CipherSuites));
-            }
-        }
+        source = new WebConfigSource(file);
     }
 
-    public WebConfig Config { get; }
-
     /// <summary>Loads the web configuration file (already validated with the settings); none means plain HTTP.</summary>
-    public static WebSecurity Load(string? configFile) => string.IsNullOrEmpty(configFile)
-        ? new WebSecurity(null, WebConfig.None)
-        : new WebSecurity(configFile, WebConfigFile.Load(configFile));
+    public static WebSecurity Load(string? configFile) => new(string.IsNullOrEmpty(configFile) ? null : configFile);
 
     /// <summary>Turns TLS on for a Kestrel endpoint when the file has a tls_server_config.</summary>
     public void ConfigureListener(ListenOptions listen)
     {
-        if (tls is null || Config.Tls is not { } config)
+        var start = source.Current.Config;
+        if (start.Tls is null)
         {
             return;
         }
 
-        tls.Logger = listen.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger<WebSecurity>();
-        listen.Protocols = Config.Http2 ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
+        source.Logger = listen.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger<WebSecurity>();
+        listen.Protocols = start.Http2 ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
         listen.UseHttps(new TlsHandshakeCallbackOptions
         {
-            // Per handshake, so a rotated certificate or client CA is used from the next connection on.
+            // Per handshake, so a changed file or a rotated certificate is used from the next connection on.
             OnConnection = _ =>
             {
-                var material = tls.Current;
+                var active = source.Current;
+                var tls = active.Config.Tls!;
+                var material = active.Tls!.Current;
                 return ValueTask.FromResult(new SslServerAuthenticationOptions
                 {
                     ServerCertificateContext = material.Certificate,
-                    EnabledSslProtocols = config.Protocols,
-                    CipherSuitesPolicy = cipherSuites,
-                    ClientCertificateRequired = config.ClientAuth.Asks(),
+                    EnabledSslProtocols = tls.Protocols,
+                    CipherSuitesPolicy = active.CipherSuites,
+                    ClientCertificateRequired = tls.ClientAuth.Asks(),
                     RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
-                        ClientCertificateValidator.Accept(config.ClientAuth, certificate, chain, material.ClientCas),
+                        ClientCertificateValidator.Accept(tls.ClientAuth, certificate, chain, material.ClientCas),
                 });
             },
         });
@@ -69,18 +59,14 @@ public sealed partial class WebSecurity
     {
         if (file is not null)
         {
-            LogWebConfig(
-                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<WebSecurity>(),
-                file,
-                Config.Tls is null ? "off" : $"on, client auth {Config.Tls.ClientAuth}",
-                Config.Users.Count,
-                Config.Tls is not null && Config.Http2);
-        }
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<WebSecurity>();
+            source.Logger = logger;
+            var config = source.Current.Config;
+            LogWebConfig(logger, file, config.Tls is null ? "off" : $"on, client auth {config.Tls.ClientAuth}", config.Users.Count, config.Tls is not null && config.Http2);
 
-        SecurityHeaders.Use(app, Config.Headers);
-        if (Config.Users.Count > 0)
-        {
-            new BasicAuthentication(Config.Users).Use(app);
+            // Both stay in the pipeline even when the file has no headers or users yet: it may get some.
+            SecurityHeaders.Use(app, () => source.Current.Config.Headers);
+            new BasicAuthentication(() => source.Current.Config.Users).Use(app);
         }
 
         HttpMethodPolicy.Use(app, enableLifecycle);
