@@ -161,6 +161,27 @@ public sealed class SecuredEndpointTests : IAsyncDisposable
         Assert.Equal("ok\n", await trusted.GetStringAsync("/healthz", TestContext.Current.CancellationToken));
     }
 
+    [Theory]
+    [InlineData("spiffe://test/prometheus", true)]
+    [InlineData("prometheus.test", true)]
+    [InlineData("prometheus@test", true)]
+    [InlineData("2001:db8::1", true)]
+    [InlineData("grafana.test", false)]
+    public async Task Client_allowed_sans_admit_only_certificates_naming_one_of_them(string allowed, bool admitted)
+    {
+        await StartAsync(ServerTls + $"\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n  client_allowed_sans: [other.test, '{allowed}']\n");
+
+        using var trusted = Client(clientCertificate: "client");
+        if (admitted)
+        {
+            Assert.Equal("ok\n", await trusted.GetStringAsync("/healthz", TestContext.Current.CancellationToken));
+        }
+        else
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => trusted.GetAsync("/healthz", TestContext.Current.CancellationToken));
+        }
+    }
+
     [Fact]
     public async Task Rotated_certificate_files_are_served_from_the_next_connection_without_restart()
     {

@@ -27,7 +27,7 @@ public sealed class WebConfigFileTests : IDisposable
 
         WebConfigFile.Load(path);
         var (exitCode, output) = Promtool(path);
-        Assert.True(exitCode == 0, $"promtool check web-config {file}: {output}");
+        Assert.True(NewerThanPromtool.Contains(file) == (exitCode != 0), $"promtool check web-config {file} exited {exitCode}: {output}");
     }
 
     [Theory]
@@ -52,8 +52,9 @@ public sealed class WebConfigFileTests : IDisposable
     [InlineData("not-a-mapping.bad.yml", "line 1: the web configuration must be a mapping of keys to values")]
     [InlineData("yaml-syntax.bad.yml", "line 2: While scanning a multi-line double-quoted scalar, found wrong indentation.")]
     [InlineData("rate-limit.bad.yml", "line 2: rate_limit is not supported by this exporter; limit requests in front of it")]
-    [InlineData("curve-preferences.bad.yml", "line 4: tls_server_config.curve_preferences is not supported by this exporter; remove it")]
+    [InlineData("curve-preferences.bad.yml", "line 4: tls_server_config.curve_preferences is not supported by this exporter (.NET uses OpenSSL's curves); remove it")]
     [InlineData("two-documents.bad.yml", "line 3: only one YAML document is allowed")]
+    [InlineData("client-allowed-sans-without-client-auth.bad.yml", "line 5: tls_server_config: client_allowed_sans needs a client_auth_type that asks for a certificate, e.g. RequireAndVerifyClientCert")]
     public void Bad_file_fails_with_a_message_naming_the_line_or_file(string file, string expected)
     {
         var path = Place(file);
@@ -61,6 +62,9 @@ public sealed class WebConfigFileTests : IDisposable
         var error = Assert.Throws<WebConfigException>(() => WebConfigFile.Load(path));
         Assert.Equal(expected.Replace("{dir}", certificates.Directory, StringComparison.Ordinal), error.Message);
     }
+
+    /// <summary>Good files with keys of exporter-toolkit releases newer than Debian 12's promtool (2.42).</summary>
+    private static readonly string[] NewerThanPromtool = ["client-allowed-sans.good.yml"];
 
     /// <summary>Bad files that promtool (Debian 12, 2.42) accepts: the deliberate differences in docs/web-config.md.</summary>
     private static readonly string[] StricterThanPromtool =
@@ -134,6 +138,7 @@ public sealed class WebConfigFileTests : IDisposable
         Assert.Equal(ClientAuthType.RequireAndVerifyClientCert, clientAuth.Tls!.ClientAuth);
         Assert.Equal(SslProtocols.Tls13, clientAuth.Tls.Protocols);
         Assert.False(WebConfigFile.Load(Place("no-http2.good.yml")).Http2);
+        Assert.Equal(["prometheus.test", "spiffe://test/prometheus"], WebConfigFile.Load(Place("client-allowed-sans.good.yml")).Tls!.ClientAllowedSans);
         Assert.Same(WebConfig.None, WebConfigFile.Load(Place("empty.good.yml")));
     }
 

@@ -5,8 +5,9 @@ using System.Security.Cryptography.X509Certificates;
 namespace Libvirt.Capabilities.TestSupport;
 
 /// <summary>
-/// A throw-away CA with a server certificate (for 127.0.0.1 and localhost) and a client certificate, written as
-/// PEM files into a folder: ca.crt, server.crt, server.key, client.crt, client.key.
+/// A throw-away CA with a server certificate (for 127.0.0.1 and localhost) and a client certificate (named
+/// prometheus.test, prometheus@test, spiffe://test/prometheus and 2001:db8::1), written as PEM files into a
+/// folder: ca.crt, server.crt, server.key, client.crt, client.key.
 /// </summary>
 public sealed class TestCertificates : IDisposable
 {
@@ -76,13 +77,21 @@ public sealed class TestCertificates : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
             [new Oid(server ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
+        var names = new SubjectAlternativeNameBuilder();
         if (server)
         {
-            var names = new SubjectAlternativeNameBuilder();
             names.AddIpAddress(IPAddress.Loopback);
             names.AddDnsName("localhost");
-            request.CertificateExtensions.Add(names.Build());
         }
+        else
+        {
+            names.AddDnsName("prometheus.test");
+            names.AddEmailAddress("prometheus@test");
+            names.AddUri(new Uri("spiffe://test/prometheus"));
+            names.AddIpAddress(IPAddress.Parse("2001:db8::1"));
+        }
+
+        request.CertificateExtensions.Add(names.Build());
 
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7f;

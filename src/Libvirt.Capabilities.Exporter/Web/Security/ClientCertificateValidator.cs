@@ -4,25 +4,32 @@ using System.Security.Cryptography.X509Certificates;
 namespace Libvirt.Capabilities.Exporter.Web.Security;
 
 /// <summary>
-/// Decides a client certificate the way Go's crypto/tls does for each <see cref="ClientAuthType"/>: whether a
-/// missing one is acceptable, and whether a given one must chain to a client CA and allow client authentication.
+/// Decides a client certificate the way exporter-toolkit does for each <see cref="ClientAuthType"/>: whether a
+/// missing one is acceptable, whether a given one must chain to a client CA and allow client authentication,
+/// and whether it must name one of <c>client_allowed_sans</c>.
 /// </summary>
 public static class ClientCertificateValidator
 {
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
 
-    public static bool Accept(ClientAuthType type, X509Certificate? certificate, X509Chain? presented, X509Certificate2Collection clientCas)
+    public static bool Accept(TlsServerConfig config, X509Certificate? certificate, X509Chain? presented, X509Certificate2Collection clientCas)
     {
         if (certificate is null)
         {
-            return !type.Requires();
+            return !config.ClientAuth.Requires();
         }
 
-        if (!type.Verifies())
+        var client = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        if (config.ClientAllowedSans.Count > 0 && !SubjectAlternativeNames.Of(client).Any(config.ClientAllowedSans.Contains))
         {
-            return true;
+            return false;
         }
 
+        return !config.ClientAuth.Verifies() || Chains(client, presented, clientCas);
+    }
+
+    private static bool Chains(X509Certificate2 certificate, X509Chain? presented, X509Certificate2Collection clientCas)
+    {
         using var chain = new X509Chain();
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.ApplicationPolicy.Add(ClientAuthentication);
@@ -41,6 +48,6 @@ public static class ClientCertificateValidator
             }
         }
 
-        return chain.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        return chain.Build(certificate);
     }
 }

@@ -20,13 +20,15 @@ public sealed record WebConfig(
 
 /// <summary><c>tls_server_config</c>: where the key pair and client CAs come from and what a handshake may use.</summary>
 /// <param name="CipherSuites">TLS 1.2 suites in preference order; empty means the platform defaults.</param>
+/// <param name="ClientAllowedSans">A client certificate must name one of these; empty means any.</param>
 public sealed record TlsServerConfig(
     PemSource Certificate,
     PemSource Key,
     ClientAuthType ClientAuth,
     PemSource? ClientCa,
     SslProtocols Protocols,
-    IReadOnlyList<TlsCipherSuite> CipherSuites);
+    IReadOnlyList<TlsCipherSuite> CipherSuites,
+    IReadOnlyList<string> ClientAllowedSans);
 
 /// <summary>PEM text given inline in the web configuration, or a file that is re-read when it changes.</summary>
 public sealed record PemSource(string? Path, string? Inline)

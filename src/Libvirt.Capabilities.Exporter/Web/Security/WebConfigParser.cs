@@ -63,12 +63,9 @@ public static class WebConfigParser
         var fields = Fields(node, "tls_server_config", TlsKeys);
         string? Text(string key) => fields.TryGetValue(key, out var value) ? Scalar(value, key) is { Length: > 0 } s ? s : null : null;
 
-        foreach (var name in new[] { "curve_preferences", "client_allowed_sans" })
+        if (fields.TryGetValue("curve_preferences", out var curves) && !IsNull(curves))
         {
-            if (fields.TryGetValue(name, out var unsupported) && !IsNull(unsupported))
-            {
-                throw Error(unsupported, $"tls_server_config.{name} is not supported by this exporter; remove it");
-            }
+            throw Error(curves, "tls_server_config.curve_preferences is not supported by this exporter (.NET uses OpenSSL's curves); remove it");
         }
 
         var certificate = Source(Text("cert_file"), Text("cert"), "cert", baseDirectory);
@@ -114,7 +111,15 @@ public static class WebConfigParser
         }
 
         var suites = fields.TryGetValue("cipher_suites", out var suiteNode) ? CipherSuites(suiteNode) : [];
-        return new TlsServerConfig(certificate, key, clientAuth, clientCa, TlsVersions.Range(min, max), suites);
+        var sans = fields.TryGetValue("client_allowed_sans", out var sanNode)
+            ? Sequence(sanNode, "tls_server_config.client_allowed_sans").Select(n => Scalar(n, "tls_server_config.client_allowed_sans") ?? "").ToList()
+            : [];
+        if (sans.Count > 0 && clientAuth == ClientAuthType.NoClientCert)
+        {
+            throw Error(sanNode!, "tls_server_config: client_allowed_sans needs a client_auth_type that asks for a certificate, e.g. RequireAndVerifyClientCert");
+        }
+
+        return new TlsServerConfig(certificate, key, clientAuth, clientCa, TlsVersions.Range(min, max), suites, sans);
     }
 
     private static PemSource? Source(string? file, string? inline, string key, string baseDirectory)

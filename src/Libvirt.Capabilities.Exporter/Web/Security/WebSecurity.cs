@@ -48,7 +48,7 @@ public sealed partial class WebSecurity
                     CipherSuitesPolicy = active.CipherSuites,
                     ClientCertificateRequired = tls.ClientAuth.Asks(),
                     RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
-                        ClientCertificateValidator.Accept(tls.ClientAuth, certificate, chain, material.ClientCas),
+                        ClientCertificateValidator.Accept(tls, certificate, chain, material.ClientCas),
                 });
             },
         });
