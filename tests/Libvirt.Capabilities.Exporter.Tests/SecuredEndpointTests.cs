@@ -111,6 +111,17 @@ public sealed class SecuredEndpointTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Requests_beyond_the_rate_limit_get_429()
+    {
+        await StartAsync(ServerTls + "\nrate_limit:\n  interval: 1h\n  burst: 2\n");
+        using var http = Client();
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/metrics", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await http.GetAsync("/healthz", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Fact]
     public async Task Plain_http_to_the_tls_port_fails()
     {
         await StartAsync(ServerTls);

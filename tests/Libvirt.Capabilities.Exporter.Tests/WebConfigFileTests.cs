@@ -51,7 +51,8 @@ public sealed class WebConfigFileTests : IDisposable
     [InlineData("http2-not-bool.bad.yml", "line 2: http_server_config.http2 must be true or false, not 'maybe'")]
     [InlineData("not-a-mapping.bad.yml", "line 1: the web configuration must be a mapping of keys to values")]
     [InlineData("yaml-syntax.bad.yml", "line 2: While scanning a multi-line double-quoted scalar, found wrong indentation.")]
-    [InlineData("rate-limit.bad.yml", "line 2: rate_limit is not supported by this exporter; limit requests in front of it")]
+    [InlineData("rate-limit-burst.bad.yml", "line 3: rate_limit.burst must be a whole number of at least 1 (requests allowed at once)")]
+    [InlineData("rate-limit-interval.bad.yml", "line 2: rate_limit.interval '1d' is not a duration such as 100ms, 1s or 1m30s")]
     [InlineData("curve-preferences.bad.yml", "line 4: tls_server_config.curve_preferences is not supported by this exporter (.NET uses OpenSSL's curves); remove it")]
     [InlineData("two-documents.bad.yml", "line 3: only one YAML document is allowed")]
     [InlineData("client-allowed-sans-without-client-auth.bad.yml", "line 5: tls_server_config: client_allowed_sans needs a client_auth_type that asks for a certificate, e.g. RequireAndVerifyClientCert")]
@@ -64,7 +65,7 @@ public sealed class WebConfigFileTests : IDisposable
     }
 
     /// <summary>Good files with keys of exporter-toolkit releases newer than Debian 12's promtool (2.42).</summary>
-    private static readonly string[] NewerThanPromtool = ["client-allowed-sans.good.yml"];
+    private static readonly string[] NewerThanPromtool = ["client-allowed-sans.good.yml", "rate-limit.good.yml"];
 
     /// <summary>Bad files that promtool (Debian 12, 2.42) accepts: the deliberate differences in docs/web-config.md.</summary>
     private static readonly string[] StricterThanPromtool =
@@ -140,6 +141,7 @@ public sealed class WebConfigFileTests : IDisposable
         Assert.False(WebConfigFile.Load(Place("no-http2.good.yml")).Http2);
         Assert.Equal(["prometheus.test", "spiffe://test/prometheus"], WebConfigFile.Load(Place("client-allowed-sans.good.yml")).Tls!.ClientAllowedSans);
         Assert.Same(WebConfig.None, WebConfigFile.Load(Place("empty.good.yml")));
+        Assert.Equal(new RateLimitConfig(TimeSpan.FromSeconds(90), 5), WebConfigFile.Load(Place("rate-limit.good.yml")).RateLimit);
     }
 
     [Fact]

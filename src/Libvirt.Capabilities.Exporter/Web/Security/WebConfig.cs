@@ -5,18 +5,22 @@ namespace Libvirt.Capabilities.Exporter.Web.Security;
 
 /// <summary>
 /// The exporter-toolkit web configuration (<c>--web.config.file</c>), parsed and checked: TLS, basic auth users,
-/// extra response headers and HTTP/2. File paths are absolute (relative ones are resolved against the folder
-/// of the web configuration file, as exporter-toolkit does).
+/// extra response headers, HTTP/2 and the request rate limit. File paths are absolute (relative ones are
+/// resolved against the folder of the web configuration file, as exporter-toolkit does).
 /// </summary>
 public sealed record WebConfig(
     TlsServerConfig? Tls,
     IReadOnlyDictionary<string, string> Users,
     IReadOnlyDictionary<string, string> Headers,
-    bool Http2)
+    bool Http2,
+    RateLimitConfig? RateLimit)
 {
-    /// <summary>No file: plain HTTP, no authentication, no extra headers.</summary>
-    public static WebConfig None { get; } = new(null, new Dictionary<string, string>(), new Dictionary<string, string>(), Http2: true);
+    /// <summary>No file: plain HTTP, no authentication, no extra headers, no limit.</summary>
+    public static WebConfig None { get; } = new(null, new Dictionary<string, string>(), new Dictionary<string, string>(), Http2: true, RateLimit: null);
 }
+
+/// <summary><c>rate_limit</c>: one request per <paramref name="Interval"/> on average, up to <paramref name="Burst"/> at once.</summary>
+public sealed record RateLimitConfig(TimeSpan Interval, int Burst);
 
 /// <summary><c>tls_server_config</c>: where the key pair and client CAs come from and what a handshake may use.</summary>
 /// <param name="CipherSuites">TLS 1.2 suites in preference order; empty means the platform defaults.</param>

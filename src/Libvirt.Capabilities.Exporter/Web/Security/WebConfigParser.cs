@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Security;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -20,6 +21,8 @@ public static class WebConfigParser
     ];
 
     private static readonly string[] HttpKeys = ["http2", "headers"];
+
+    private static readonly string[] RateLimitKeys = ["interval", "burst"];
 
     /// <param name="baseDirectory">Relative file names are taken from here (the folder of the configuration file).</param>
     public static WebConfig Parse(string yaml, string baseDirectory)
@@ -45,17 +48,31 @@ public static class WebConfigParser
         }
 
         var top = Fields(stream.Documents[0].RootNode, "the web configuration", TopKeys);
-        if (top.TryGetValue("rate_limit", out var rateLimit) && !IsNull(rateLimit))
-        {
-            throw Error(rateLimit, "rate_limit is not supported by this exporter; limit requests in front of it");
-        }
-
         var http = top.TryGetValue("http_server_config", out var httpNode) ? Fields(httpNode, "http_server_config", HttpKeys) : [];
         return new WebConfig(
             top.TryGetValue("tls_server_config", out var tls) ? ParseTls(tls, baseDirectory) : null,
             top.TryGetValue("basic_auth_users", out var users) ? ParseUsers(users) : WebConfig.None.Users,
             http.TryGetValue("headers", out var headers) ? ParseHeaders(headers) : WebConfig.None.Headers,
-            !http.TryGetValue("http2", out var http2) || Bool(http2, "http_server_config.http2", defaultValue: true));
+            !http.TryGetValue("http2", out var http2) || Bool(http2, "http_server_config.http2", defaultValue: true),
+            top.TryGetValue("rate_limit", out var rateLimit) ? ParseRateLimit(rateLimit) : null);
+    }
+
+    /// <summary>An interval of 0 (or none) turns the limit off, as in exporter-toolkit.</summary>
+    private static RateLimitConfig? ParseRateLimit(YamlNode node)
+    {
+        var fields = Fields(node, "rate_limit", RateLimitKeys);
+        var intervalText = fields.TryGetValue("interval", out var intervalNode) ? Scalar(intervalNode, "rate_limit.interval") : null;
+        var interval = intervalText is null ? TimeSpan.Zero
+            : GoDuration.Parse(intervalText) ?? throw Error(intervalNode!, $"rate_limit.interval '{intervalText}' is not a duration such as 100ms, 1s or 1m30s");
+        if (interval == TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        var burstText = fields.TryGetValue("burst", out var burstNode) ? Scalar(burstNode, "rate_limit.burst") : null;
+        return int.TryParse(burstText, NumberStyles.None, CultureInfo.InvariantCulture, out var burst) && burst >= 1
+            ? new RateLimitConfig(interval, burst)
+            : throw Error(burstNode ?? node, "rate_limit.burst must be a whole number of at least 1 (requests allowed at once)");
     }
 
     private static TlsServerConfig? ParseTls(YamlNode node, string baseDirectory)

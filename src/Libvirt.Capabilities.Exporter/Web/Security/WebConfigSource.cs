@@ -6,7 +6,7 @@ namespace Libvirt.Capabilities.Exporter.Web.Security;
 /// <summary>
 /// The web configuration in force. Like exporter-toolkit, which reads the file at every request, a change of the
 /// file (size or modification time, one stat per request or handshake) applies at once: users, headers and TLS
-/// settings. Whether TLS is on and HTTP/2 are fixed when Kestrel starts listening, so a file that changes them
+/// settings, the rate limit. Whether TLS is on and HTTP/2 are fixed when Kestrel starts listening, so a file that changes them
 /// is refused; a refused or broken file is logged once and the last good configuration stays in force.
 /// </summary>
 public sealed partial class WebConfigSource
@@ -96,6 +96,7 @@ public sealed partial class WebConfigSource
         {
             Signature = signature;
             Config = config;
+            RateLimit = config.RateLimit is { } limit ? new RequestRateLimit(limit.Interval, limit.Burst, TimeProvider.System) : null;
             if (config.Tls is { } tls)
             {
                 Tls = new TlsMaterialSource(tls);
@@ -112,6 +113,9 @@ public sealed partial class WebConfigSource
 
         /// <summary>Certificate, key and client CAs, themselves re-read when their files change.</summary>
         public TlsMaterialSource? Tls { get; }
+
+        /// <summary>The token bucket of this version of the file (a changed file starts a full one).</summary>
+        public RequestRateLimit? RateLimit { get; }
 
         public CipherSuitesPolicy? CipherSuites { get; }
     }

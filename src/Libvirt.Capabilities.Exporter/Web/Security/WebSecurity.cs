@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 namespace Libvirt.Capabilities.Exporter.Web.Security;
 
 /// <summary>
-/// What <c>--web.config.file</c> does to the HTTP endpoint: Kestrel's TLS, then, for every request, the extra
-/// headers, basic auth and the GET/HEAD method policy; each from the configuration in force at that moment.
+/// What <c>--web.config.file</c> does to the HTTP endpoint: Kestrel's TLS, then, for every request, the rate
+/// limit, extra headers, basic auth and the GET/HEAD method policy; each from the configuration in force.
 /// </summary>
 public sealed partial class WebSecurity
 {
@@ -64,7 +64,8 @@ public sealed partial class WebSecurity
             var config = source.Current.Config;
             LogWebConfig(logger, file, config.Tls is null ? "off" : $"on, client auth {config.Tls.ClientAuth}", config.Users.Count, config.Tls is not null && config.Http2);
 
-            // Both stay in the pipeline even when the file has no headers or users yet: it may get some.
+            // All stay in the pipeline even when the file does not use them yet: it may later.
+            RequestRateLimit.Use(app, () => source.Current.RateLimit);
             SecurityHeaders.Use(app, () => source.Current.Config.Headers);
             new BasicAuthentication(() => source.Current.Config.Users).Use(app);
         }
