@@ -78,7 +78,8 @@ public static class WebConfigParser
     private static TlsServerConfig? ParseTls(YamlNode node, string baseDirectory)
     {
         var fields = Fields(node, "tls_server_config", TlsKeys);
-        string? Text(string key) => fields.TryGetValue(key, out var value) ? Scalar(value, key) is { Length: > 0 } s ? s : null : null;
+        // Empty strings count as unset, as Go's zero values do.
+        string? Text(string key) => fields.TryGetValue(key, out var value) && Scalar(value, $"tls_server_config.{key}") is { Length: > 0 } s ? s : null;
 
         if (fields.TryGetValue("curve_preferences", out var curves) && !IsNull(curves))
         {
@@ -93,7 +94,7 @@ public static class WebConfigParser
         {
             // exporter-toolkit's rule: without any of these the endpoint is plain HTTP. Other TLS settings
             // would then be silently ignored, so they are an error here.
-            var stray = fields.FirstOrDefault(f => !IsNull(f.Value));
+            var stray = fields.FirstOrDefault(f => !IsNull(f.Value) && f.Value is not YamlScalarNode { Value: "" });
             return stray.Value is null ? null : throw Error(stray.Value, $"tls_server_config.{stray.Key} is set but neither cert_file nor cert is");
         }
 
@@ -153,7 +154,7 @@ public static class WebConfigParser
 
     private static int Version(Dictionary<string, YamlNode> fields, string key, string defaultName)
     {
-        if (!fields.TryGetValue(key, out var node) || Scalar(node, key) is not { Length: > 0 } name)
+        if (!fields.TryGetValue(key, out var node) || Scalar(node, $"tls_server_config.{key}") is not { Length: > 0 } name)
         {
             return TlsVersions.IndexOf(defaultName);
         }

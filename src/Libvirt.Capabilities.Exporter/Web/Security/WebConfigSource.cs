@@ -4,97 +4,57 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Libvirt.Capabilities.Exporter.Web.Security;
 
 /// <summary>
-/// The web configuration in force. Like exporter-toolkit, which reads the file at every request, a change of the
-/// file (size or modification time, one stat per request or handshake) applies at once: users, headers and TLS
-/// settings, the rate limit. Whether TLS is on and HTTP/2 are fixed when Kestrel starts listening, so a file that changes them
-/// is refused; a refused or broken file is logged once and the last good configuration stays in force.
+/// The web configuration in force. Like exporter-toolkit, which reads the file at every request, a changed file
+/// applies at once: users, headers, TLS settings, the rate limit. Whether TLS is on and HTTP/2 are fixed when
+/// Kestrel starts listening, so a file that changes them is refused; a refused or broken file is logged once
+/// and the last good configuration stays in force.
 /// </summary>
 public sealed partial class WebConfigSource
 {
-    private readonly string? path;
-    private readonly Lock reloading = new();
+    private readonly ReloadOnChange<Active> active;
     private ILogger logger = NullLogger.Instance;
-    private volatile Active current;
 
     /// <summary>Loads <paramref name="path"/> (already validated with the settings); none means plain HTTP, for good.</summary>
     public WebConfigSource(string? path)
     {
-        this.path = string.IsNullOrEmpty(path) ? null : path;
-        current = new Active(Stat(this.path), this.path is null ? WebConfig.None : WebConfigFile.Load(this.path));
+        path = string.IsNullOrEmpty(path) ? null : path;
+        active = new ReloadOnChange<Active>(
+            new Active(path is null ? WebConfig.None : WebConfigFile.Load(path)),
+            () => [path],
+            previous => Reload(path!, previous),
+            loaded =>
+            {
+                loaded.Tls?.Logger = logger;
+                LogReloaded(logger, path!);
+            },
+            reason => LogReloadFailed(logger, path!, reason));
     }
 
-    /// <summary>Where reload problems go; set once the host's logging exists.</summary>
+    /// <summary>Where reloads are reported; set once the host's logging exists.</summary>
     public ILogger Logger
     {
         set
         {
             logger = value;
-            current.Tls?.Logger = value;
+            active.Value.Tls?.Logger = value;
         }
     }
 
-    public Active Current
+    public Active Current => active.Value;
+
+    private static Active Reload(string path, Active previous)
     {
-        get
-        {
-            var signature = Stat(path);
-            if (signature == current.Signature)
-            {
-                return current;
-            }
-
-            lock (reloading)
-            {
-                if (signature != current.Signature)
-                {
-                    current = Reload(signature, current);
-                }
-
-                return current;
-            }
-        }
-    }
-
-    private Active Reload(string signature, Active previous)
-    {
-        try
-        {
-            var config = WebConfigFile.Load(path!);
-            if ((config.Tls is null) != (previous.Config.Tls is null) || config.Http2 != previous.Config.Http2)
-            {
-                throw new WebConfigException("turning TLS on or off and changing http2 need a restart");
-            }
-
-            var active = new Active(signature, config);
-            active.Tls?.Logger = logger;
-            LogReloaded(logger, path!);
-            return active;
-        }
-        catch (WebConfigException e)
-        {
-            // The signature is remembered: the same file is not tried (and logged) again at every request.
-            LogReloadFailed(logger, path!, e.Message);
-            return previous with { Signature = signature };
-        }
-    }
-
-    private static string Stat(string? path)
-    {
-        if (path is null)
-        {
-            return "";
-        }
-
-        var file = new FileInfo(path);
-        return file.Exists ? $"{file.Length}@{file.LastWriteTimeUtc.Ticks}" : "missing";
+        var config = WebConfigFile.Load(path);
+        return (config.Tls is null) != (previous.Config.Tls is null) || config.Http2 != previous.Config.Http2
+            ? throw new WebConfigException("turning TLS on or off and changing http2 need a restart")
+            : new Active(config);
     }
 
     /// <summary>One version of the file, with what it takes to serve it.</summary>
-    public sealed record Active
+    public sealed class Active
     {
-        public Active(string signature, WebConfig config)
+        public Active(WebConfig config)
         {
-            Signature = signature;
             Config = config;
             RateLimit = config.RateLimit is { } limit ? new RequestRateLimit(limit.Interval, limit.Burst, TimeProvider.System) : null;
             if (config.Tls is { } tls)
@@ -107,17 +67,15 @@ public sealed partial class WebConfigSource
             }
         }
 
-        public string Signature { get; init; }
-
         public WebConfig Config { get; }
 
         /// <summary>Certificate, key and client CAs, themselves re-read when their files change.</summary>
         public TlsMaterialSource? Tls { get; }
 
+        public CipherSuitesPolicy? CipherSuites { get; }
+
         /// <summary>The token bucket of this version of the file (a changed file starts a full one).</summary>
         public RequestRateLimit? RateLimit { get; }
-
-        public CipherSuitesPolicy? CipherSuites { get; }
     }
 
     [LoggerMessage(LogEvents.WebConfigReloaded, LogLevel.Information, "Web configuration {File} changed and is in force")]
