@@ -18,4 +18,9 @@ public static class LogEvents
     public const int StateUnreadable = 40;
     public const int StateNotSaved = 41;
     public const int LoopCrashed = 50;
+    public const int WebConfigLoaded = 60;
+    public const int TlsCertificateReloaded = 61;
+    public const int TlsCertificateReloadFailed = 62;
+    public const int WebConfigReloaded = 63;
+    public const int WebConfigReloadFailed = 64;
 }

@@ -4,6 +4,7 @@ using Libvirt.Capabilities.Exporter.Metrics;
 using Libvirt.Capabilities.Exporter.Options;
 using Libvirt.Capabilities.Exporter.Polling;
 using Libvirt.Capabilities.Exporter.Web;
+using Libvirt.Capabilities.Exporter.Web.Security;
 using Libvirt.Capabilities.Interop;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -71,7 +72,8 @@ public static partial class ExporterHost
         }
 
         var endpoint = ListenAddress.TryParse(settings.Web.ListenAddress)!;
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
+        var security = WebSecurity.Load(settings.Web.ConfigFile);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint, security.ConfigureListener));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         AddServices(builder.Services, settings);
         AddTelemetry(builder);
@@ -87,6 +89,7 @@ public static partial class ExporterHost
         }
 
         BuildInfo.Register(registry);
+        security.Use(app, settings.Web.EnableLifecycle);
         Endpoints.Map(app, settings, registry);
         var polling = app.Services.GetRequiredService<PollingService>();
         var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>

@@ -129,7 +129,7 @@ public static partial class CommandLineFlags
           --libvirt.machines POLICY  default | all: which machine types get domain capabilities
           --web.listen-address ADDR  address to listen on (default :9866)
           --web.telemetry-path PATH  path of the metrics endpoint (default /metrics)
-          --web.config.file FILE     TLS/basic-auth configuration (not implemented yet)
+          --web.config.file FILE     TLS, basic auth and headers (exporter-toolkit format, docs/web-config.md)
           --web.enable-lifecycle     enable POST /-/reload (SIGHUP always reloads the configuration)
           --poll.interval DURATION   time between polls of a target (default 1m)
           --poll.timeout DURATION    deadline for one connection or collection (default 2m)

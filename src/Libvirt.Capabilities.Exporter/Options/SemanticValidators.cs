@@ -1,4 +1,5 @@
 using System.Net;
+using Libvirt.Capabilities.Exporter.Web.Security;
 using Microsoft.Extensions.Options;
 
 namespace Libvirt.Capabilities.Exporter.Options;
@@ -56,11 +57,20 @@ public sealed class WebOptionsSemanticValidator : IValidateOptions<WebOptions>
             errors.Add($"Web:ListenAddress (--web.listen-address) '{options.ListenAddress}' must be host:port, :port or [ipv6]:port with a port from 0 to 65535.");
         }
 
-        if (!string.IsNullOrEmpty(options.ConfigFile))
+        if (!string.IsNullOrEmpty(options.ConfigFile) && !File.Exists(options.ConfigFile))
         {
-            errors.Add(File.Exists(options.ConfigFile)
-                ? $"Web:ConfigFile (--web.config.file) '{options.ConfigFile}': TLS and basic auth are not implemented yet; remove the setting or terminate TLS in front of the exporter."
-                : $"Web:ConfigFile (--web.config.file) '{options.ConfigFile}' cannot be read.");
+            errors.Add($"Web:ConfigFile (--web.config.file) '{options.ConfigFile}' cannot be read.");
+        }
+        else if (!string.IsNullOrEmpty(options.ConfigFile))
+        {
+            try
+            {
+                WebConfigFile.Load(options.ConfigFile);
+            }
+            catch (WebConfigException e)
+            {
+                errors.Add($"Web:ConfigFile (--web.config.file) '{options.ConfigFile}': {e.Message}");
+            }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
