@@ -77,7 +77,9 @@ check "image user is 65532:65532" [ "$(inspect '{{.OCIv1.Config.User}}')" = 6553
 check "image exposes 9866/tcp only" [ "$(inspect '{{range $p, $v := .OCIv1.Config.ExposedPorts}}{{$p}} {{end}}')" = "9866/tcp " ]
 check "image entrypoint is the binary" \
   [ "$(inspect '{{range .OCIv1.Config.Entrypoint}}{{.}} {{end}}')" = "/opt/libvirt-capabilities-exporter/libvirt-capabilities-exporter " ]
-check "image has a HEALTHCHECK on /healthz" bash -c '[[ "$1" == *"/healthz"* ]]' sh "$(inspect '{{json .Docker.Config.Healthcheck}}')"
+# Docker's HEALTHCHECK is ["CMD", "bash", "-c", SCRIPT]; OCI image configs have no health check.
+mapfile -t health < <(inspect '{{range .Docker.Config.Healthcheck.Test}}{{println .}}{{end}}')
+check "image has a HEALTHCHECK on /healthz" bash -c '[ "$1 $2 $3" = "CMD bash -c" ] && [[ "$4" == *"GET /healthz "* ]]' sh "${health[@]:0:4}"
 for label in title description version created; do
   check "image has OCI label org.opencontainers.image.$label" \
     [ -n "$(inspect "{{index .OCIv1.Config.Labels \"org.opencontainers.image.$label\"}}")" ]
@@ -129,8 +131,7 @@ check "the default state directory is written by the image user" \
 
 # The image's HEALTHCHECK command, run as in the container (its root, its user), on our port: it must
 # pass here and fail against a port nobody listens on.
-health=$(inspect '{{range .Docker.Config.Healthcheck.Test}}{{println .}}{{end}}' | sed -n '4p')
-probe() { chroot --userspec=65532:65532 "/proc/$pid/root" bash -c "${health//9866/$1}"; }
+probe() { chroot --userspec=65532:65532 "/proc/$pid/root" bash -c "${health[3]//9866/$1}"; }
 probe_fails() { ! probe "$1" 2>/dev/null; }
 check "the HEALTHCHECK command passes against the running exporter" probe "$port"
 check "the HEALTHCHECK command fails against a closed port" probe_fails 19109
