@@ -110,6 +110,13 @@ check "the exporter has the libvirt socket's group as a supplementary group" \
   bash -c 'grep "^Groups:" /proc/$1/status | tr -s " \t" "\n" | grep -qx "$2"' sh "$pid" "$(stat -c %g /run/libvirt/libvirt-sock)"
 check "the exporter runs in the image's root file system" \
   bash -c '[ "$(readlink "/proc/$1/root")" != / ] && [ -x "/proc/$1/root/opt/libvirt-capabilities-exporter/libvirt-capabilities-exporter" ]' sh "$pid"
+# The build stage's distribution may be newer than the runtime's (sdk:10.0 is Ubuntu 24.04): the binary
+# must not ask for a glibc symbol version the runtime image lacks.
+glibc_needed=$(objdump -T "/proc/$pid/root/opt/libvirt-capabilities-exporter/libvirt-capabilities-exporter" \
+  | grep -o 'GLIBC_[0-9.]*' | cut -d_ -f2 | sort -uV | tail -n 1)
+glibc_image=$(chroot "/proc/$pid/root" dpkg-query -W -f '${Version}' libc6 | cut -d- -f1)
+check "the binary needs glibc ${glibc_needed:-?}, the image has ${glibc_image:-?}" \
+  bash -c '[ -n "$1" ] && [ -n "$2" ] && [ "$(printf "%s\n" "$1" "$2" | sort -V | tail -n 1)" = "$2" ]' sh "$glibc_needed" "$glibc_image"
 check "the image has no SDK or compiler" bash -c '[ ! -e "$1/usr/share/dotnet" ] && [ ! -e "$1/usr/bin/clang" ]' sh "/proc/$pid/root"
 
 curl -fsS "http://127.0.0.1:$port/healthz" >"$work/healthz" 2>/dev/null
