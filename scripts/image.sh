@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds and runs the container image without a Docker daemon or a registry: Debian's buildah (vfs storage,
-# chroot isolation) builds the repository's Dockerfile on local base images made from Debian packages by
-# debootstrap (kept between runs by name), and runs it against the host's libvirtd.
+# Builds and runs the container image without a Docker daemon or a registry: Debian's buildah (chroot
+# isolation, its configured storage: overlay on Debian 12) builds the repository's Dockerfile on local
+# base images made from Debian packages by debootstrap (kept between runs by name), and runs it against
+# the host's libvirtd.
 #
 #   scripts/image.sh build          base images (when missing), then the image; prints name, size, build time
 #   scripts/image.sh run [ARG...]   runs the image as its user, plus the group of the host's libvirt socket,
@@ -14,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export STORAGE_DRIVER=vfs BUILDAH_ISOLATION=chroot
+export BUILDAH_ISOLATION=chroot
 image=${IMAGE:-localhost/libvirt-capabilities-exporter:dev}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 lock=${CPU_HEAVY_LOCK:-/tmp/cpu-heavy.lock}
@@ -90,7 +91,7 @@ build() {
     "${mounts[@]}" --tag "$image" --file Dockerfile . 9>&-
   flock --unlock 9
   new=$(buildah images --quiet --no-trunc "$image")
-  # The previous build of the same tag is now unnamed: drop it (vfs keeps whole copies).
+  # The previous build of the same tag is now unnamed: drop it.
   [ -z "$old" ] || [ "$old" = "$new" ] || buildah rmi "$old" >/dev/null 2>&1 || true
   size=$(buildah images --format '{{.Size}}' "$image" | head -n 1)
   echo "image.sh: built $image, $size, buildah bud took $((SECONDS - started)) s"

@@ -2,15 +2,15 @@
 # Container image suite: makes the shipped binary with scripts/publish.sh, builds the Dockerfile with
 # scripts/image.sh (buildah + debootstrap, no Docker daemon, no registry), runs the image against the
 # host's real libvirtd and checks it from the outside: image configuration, user, group access to the
-# libvirt socket, /healthz, /metrics against virsh, the state directory and the HEALTHCHECK command.
-# Last line: "N passed, N failed, N skipped". Port 19100.
+# libvirt socket, /healthz, /metrics against virsh, the state directory, the HEALTHCHECK command, and a
+# run with a read-only root file system.
+# Last line: "N passed, N failed, N skipped". Ports 19100 and 19101.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-port=19100
+port=19100 ro_port=19101
 # The shared machine's CPU lock. flock -o: a daemon the command leaves behind must not inherit it.
 lock=${CPU_HEAVY_LOCK:-/tmp/cpu-heavy.lock}
-export STORAGE_DRIVER=vfs
 passed=0 failed=0 skipped=0
 pass() { passed=$((passed + 1)); echo "ok   $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
@@ -18,17 +18,21 @@ check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; f
 finish() { echo "${passed} passed, ${failed} failed, ${skipped} skipped"; [ "$failed" -eq 0 ]; exit; }
 
 work=$(mktemp -d)
-runner=''
+runner='' ro_runner='' ro_ctr=''
 cleanup() {
-  # The exporter is the process listening on our port; image.sh then removes its working container.
-  local pid
-  pid=$(exporter_pid)
-  [ -z "$pid" ] || kill "$pid" 2>/dev/null
+  # An exporter is the process listening on one of our ports; image.sh then removes its working container.
+  local p
+  for p in "$port" "$ro_port"; do
+    p=$(exporter_pid "$p")
+    [ -z "$p" ] || kill "$p" 2>/dev/null
+  done
   [ -z "$runner" ] || wait "$runner" 2>/dev/null
+  [ -z "$ro_runner" ] || wait "$ro_runner" 2>/dev/null
+  [ -z "$ro_ctr" ] || buildah rm "$ro_ctr" >/dev/null 2>&1
   rm -rf "$work"
 }
 trap cleanup EXIT
-exporter_pid() { ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2; }
+exporter_pid() { ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2; }
 
 missing=()
 for pkg in buildah debootstrap; do
@@ -103,7 +107,7 @@ if [ "$ready" -ne 1 ]; then
   finish
 fi
 pass "the container becomes ready (/readyz) within 120 s"
-pid=$(exporter_pid)
+pid=$(exporter_pid "$port")
 read -r uid gid < <(ps -o uid=,gid= -p "$pid")
 check "the exporter runs as UID/GID 65532" [ "$uid:$gid" = 65532:65532 ]
 check "the exporter has the libvirt socket's group as a supplementary group" \
@@ -142,6 +146,43 @@ probe() { chroot --userspec=65532:65532 "/proc/$pid/root" bash -c "${health[3]//
 probe_fails() { ! probe "$1" 2>/dev/null; }
 check "the HEALTHCHECK command passes against the running exporter" probe "$port"
 check "the HEALTHCHECK command fails against a closed port" probe_fails 19109
+
+# 4. A read-only root file system (Kubernetes readOnlyRootFilesystem) with a volume for the state: a second
+# copy of the image, its root mounted read-only in a private mount namespace, a tmpfs as the state volume,
+# run as 65532 with the socket's group.
+ro_ctr=$(buildah from --pull=never "$image")
+ro_root=$(buildah mount "$ro_ctr")
+mkdir -p "$ro_root/run/libvirt"
+unshare --mount --propagation private bash -c '
+  set -e
+  root=$1 gid=$2 port=$3
+  mount --bind "$root" "$root"
+  mount -o remount,bind,ro "$root"
+  mount --bind /run/libvirt "$root/run/libvirt"
+  mount -t proc proc "$root/proc"
+  mount --rbind /dev "$root/dev"
+  mount -t tmpfs -o uid=65532,gid=65532,mode=0700 state "$root/var/lib/libvirt-capabilities-exporter/state"
+  exec chroot --userspec=65532:65532 --groups="$gid" "$root" \
+    /opt/libvirt-capabilities-exporter/libvirt-capabilities-exporter --web.listen-address "127.0.0.1:$port" --poll.interval 10m
+' sh "$ro_root" "$(stat -c %g /run/libvirt/libvirt-sock)" "$ro_port" >"$work/ro.log" 2>&1 &
+ro_runner=$!
+for _ in $(seq 1 60); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$ro_port/readyz" 2>/dev/null && break
+  kill -0 "$ro_runner" 2>/dev/null || break
+  sleep 1
+done
+ro_pid=$(exporter_pid "$ro_port")
+curl -fsS "http://127.0.0.1:$ro_port/metrics" >"$work/ro-metrics" 2>/dev/null
+check "with a read-only root: the root is mounted read-only" \
+  bash -c '[ -n "$1" ] && grep -qE "^[^ ]+ / [^ ]+ ro[, ]" "/proc/$1/mounts"' sh "$ro_pid"
+check "with a read-only root: libvirt_capabilities_up 1 and the domain stage successful" \
+  bash -c 'grep -qE "^libvirt_capabilities_up\{.*\} 1$" "$1" && grep -qE "^libvirt_capabilities_collection_success\{.*stage=\"domain\".*\} 1$" "$1"' sh "$work/ro-metrics"
+check "with a read-only root: the state is written to the volume" \
+  bash -c 'find "/proc/$1/root/var/lib/libvirt-capabilities-exporter/state" -type f -user 65532 | grep -q .' sh "$ro_pid"
+[ -z "$ro_pid" ] || kill "$ro_pid"
+wait "$ro_runner" 2>/dev/null || tail -n 20 "$work/ro.log"
+buildah rm "$ro_ctr" >/dev/null
+ro_runner='' ro_ctr=''
 
 kill "$pid"
 wait "$runner"
