@@ -34,7 +34,7 @@ have_image() { buildah inspect --type image "$1" >/dev/null 2>&1; }
 # make_base NAME PACKAGES [COMMAND [ENV...]]: a Debian root file system with PACKAGES, as a local image
 # NAME. COMMAND is run with the root file system's path to add to it; ENV (NAME=value) go into its config.
 make_base() {
-  local name=$1 packages=$2 extra=${3:-} work ctr var
+  local name=$1 packages=$2 extra=${3:-} work ctr var started=$SECONDS
   shift $(($# < 3 ? $# : 3))
   have_image "$name" && return 0
   echo "image.sh: making base image $name" >&2
@@ -53,6 +53,7 @@ make_base() {
     --label "org.opencontainers.image.description=debootstrap --variant=minbase --include=$packages $suite" "$ctr"
   buildah commit --quiet --rm "$ctr" "$name" >/dev/null
   rm -rf "$work"
+  echo "image.sh: made base image $name in $((SECONDS - started)) s" >&2
 }
 
 # The host's .NET SDK, where the official SDK image has it (/usr/share/dotnet, /usr/bin/dotnet).
