@@ -14,8 +14,9 @@ RUN if ! command -v clang >/dev/null || [ ! -e /usr/include/zlib.h ]; then \
     fi
 WORKDIR /src
 COPY . .
-# The one way to make the shipped binary, the same script CI and the docs use.
-RUN bash scripts/publish.sh /out
+# The one way to make the shipped binary, the same script CI and the docs use. NuGet packages stay in a
+# build cache between builds (BuildKit, podman and buildah keep it).
+RUN --mount=type=cache,target=/root/.nuget/packages bash scripts/publish.sh /out
 
 FROM ${RUNTIME_IMAGE}
 ARG RUNTIME_IMAGE

@@ -24,7 +24,7 @@ dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
 sdk_version=$(dotnet --version)
 # The recipe of each base image is in its name: changing a package list or the SDK makes a new one.
 runtime_base=localhost/libvirt-capabilities-exporter-runtime-base:$suite-1
-build_base=localhost/libvirt-capabilities-exporter-build-base:$suite-sdk-$sdk_version-1
+build_base=localhost/libvirt-capabilities-exporter-build-base:$suite-sdk-$sdk_version-2
 runtime_packages=libvirt0,ca-certificates
 # clang and zlib for Native AOT; ICU, OpenSSL and GSSAPI for the .NET SDK itself.
 build_packages=clang,zlib1g-dev,ca-certificates,libicu72,libssl3,libgssapi-krb5-2
@@ -56,27 +56,27 @@ make_base() {
   echo "image.sh: made base image $name in $((SECONDS - started)) s" >&2
 }
 
-# The host's .NET SDK, where the official SDK image has it (/usr/share/dotnet, /usr/bin/dotnet).
+# The host's .NET SDK, where the official SDK image has it (/usr/share/dotnet, /usr/bin/dotnet), and the
+# host's way to NuGet: its NuGet.Config and its local CA certificates (this network may intercept TLS with
+# a local CA). Only the build stage's base gets them; nothing of it reaches the runtime image.
 add_sdk() {
   mkdir -p "$1/usr/share/dotnet"
   cp -a "$dotnet_root/." "$1/usr/share/dotnet/"
   ln -sf /usr/share/dotnet/dotnet "$1/usr/bin/dotnet"
+  if [ -f "$HOME/.nuget/NuGet/NuGet.Config" ]; then
+    install -D -m 0600 "$HOME/.nuget/NuGet/NuGet.Config" "$1/root/.nuget/NuGet/NuGet.Config"
+  fi
+  if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+    cp /usr/local/share/ca-certificates/*.crt "$1/usr/local/share/ca-certificates/"
+    chroot "$1" update-ca-certificates >/dev/null
+  fi
 }
 
-ctr=''
 build() {
   local started old new size
   make_base "$runtime_base" "$runtime_packages"
   make_base "$build_base" "$build_packages" add_sdk \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_RUNNING_IN_CONTAINER=true
-  # The host's NuGet feeds, package cache and CA certificates (its network may intercept TLS with a local
-  # CA) reach the build stage as read-only bind mounts, so nothing of them (feeds, credentials, packages,
-  # trust) ends up in an image layer, and packages are not downloaded twice.
-  local mounts=(-v "$HOME/.nuget/packages:/root/.nuget/packages"
-    -v /etc/ssl/certs:/etc/ssl/certs:ro -v /usr/local/share/ca-certificates:/usr/local/share/ca-certificates:ro)
-  mkdir -p "$HOME/.nuget/packages"
-  [ ! -f "$HOME/.nuget/NuGet/NuGet.Config" ] \
-    || mounts+=(-v "$HOME/.nuget/NuGet/NuGet.Config:/root/.nuget/NuGet/NuGet.Config:ro")
   old=$(buildah images --quiet --no-trunc "$image" 2>/dev/null || true)
   echo "image.sh: building $image (waiting for $lock)" >&2
   # The lock is held on fd 9 and not passed to buildah (a process it leaves behind must not keep the
@@ -89,7 +89,7 @@ build() {
     --build-arg VERSION="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)" \
     --build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
     --build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-    "${mounts[@]}" --tag "$image" --file Dockerfile . 9>&-
+    --tag "$image" --file Dockerfile . 9>&-
   flock --unlock 9
   new=$(buildah images --quiet --no-trunc "$image")
   # The previous build of the same tag is now unnamed: drop it.
@@ -98,6 +98,8 @@ build() {
   echo "image.sh: built $image, $size, buildah bud took $((SECONDS - started)) s"
 }
 
+# The working container of `run`, removed when the script exits.
+ctr=''
 run() {
   have_image "$image" || { echo "image.sh: no image $image; run scripts/image.sh build first" >&2; exit 1; }
   local user uid gid entrypoint=() socket_gid socket_group
