@@ -155,6 +155,62 @@ expect_render_error refuse-tls-without-secret "set tls.existingSecret" -f "$work
 printf 'mode: sidecar\nlocal: {libvirtGroupId: 993}\n' >"$work/sidecar.yaml"
 expect_render_error refuse-sidecar-without-selector "service.selector is required in sidecar mode" -f "$work/sidecar.yaml"
 
+# The privilege claims, against the real libvirtd: the exporter runs with the rendered pod's UID, GID,
+# supplementalGroups, config.json and flags (setpriv instead of kubelet; the socket directory is the
+# host's own /run/libvirt). With the socket's group it collects domain capabilities; read-only and
+# without any group, host capabilities only.
+# exitCode, not exit(): exit() would cut a large body still being written to a pipe.
+http_get() { node -e 'fetch(process.argv[1]).then(async (r) => { process.stdout.write(await r.text()); process.exitCode = r.status === 200 ? 0 : 1; }).catch(() => { process.exitCode = 1; })' "$1"; }
+run_as_pod() {
+  local name=$1 expect=$2 dir=$work/pod-$1 uid gid groups port="" pid metrics
+  shift 2
+  mkdir -p "$dir/state"
+  if ! render "pod-$name" "$chart" "$@" || ! node tools/helm-validate/pod-identity.mjs "$work/pod-$name.yaml" "$dir"; then
+    fail "$name: render the pod"; return
+  fi
+  read -r uid gid groups <"$dir/identity"
+  chown "$uid:$gid" "$dir/state" # what the chown-state init container does
+  mapfile -t args <"$dir/args"
+  args=("${args[@]/#--config.file=*/--config.file=$dir/config.json}")
+  args=("${args[@]/#--web.listen-address=*/--web.listen-address=127.0.0.1:0}")
+  args=("${args[@]//\$\(NODE_NAME\)/node-1}") # kubelet substitutes $(VAR) from the container's env
+  local groupargs=(--clear-groups)
+  [ -n "$groups" ] && groupargs=(--groups "$groups")
+  setpriv --reuid "$uid" --regid "$gid" "${groupargs[@]}" --inh-caps=-all \
+    "$work/exporter-bin/$(basename "$exporter")" "${args[@]}" --state.directory="$dir/state" >"$dir/log" 2>&1 &
+  pid=$!
+  # The first poll of a host whose libvirt has not cached QEMU's capabilities yet can take minutes.
+  for _ in $(seq 1 300); do
+    port=$(grep -soE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$dir/log" | grep -oE '[0-9]+$')
+    [ -n "$port" ] && http_get "http://127.0.0.1:$port/readyz" >/dev/null && break
+    sleep 1
+  done
+  metrics=$( [ -n "$port" ] && http_get "http://127.0.0.1:$port/metrics")
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  local stage='libvirt_capabilities_collection_success{target="node-1",stage'
+  if [ "$expect" = domain ] && grep -qF "$stage=\"domain\"} 1" <<<"$metrics" && grep -q '^libvirt_domcaps_cpu_model_usable' <<<"$metrics"; then
+    pass "$name: as UID $uid with groups [$groups] the exporter reads domain capabilities"
+  elif [ "$expect" = host ] && grep -qF "$stage=\"host\"} 1" <<<"$metrics" && grep -qF "$stage=\"domain\"} 0" <<<"$metrics" && grep -q 'reason="read_only"' <<<"$metrics"; then
+    pass "$name: as UID $uid without groups the exporter reads host capabilities only"
+  else
+    fail "$name: expected $expect capabilities (port '$port'): $(grep -E '^libvirt_capabilities_(up|collection_success)' <<<"$metrics" | tr '\n' ' ') $(grep -o '"Message":"[^"]*"' "$dir/log" | tail -n 5)"
+  fi
+  if [ "$expect" = domain ]; then
+    ls "$dir"/state/*.json >/dev/null 2>&1 && pass "$name: state persisted as UID $uid" || fail "$name: no state file in the state directory"
+  fi
+}
+if [ -S /run/libvirt/libvirt-sock ]; then
+  chmod 755 "$work" # the pod's user reads its config and binary below
+  cp -r "$(dirname "$exporter")" "$work/exporter-bin"
+  printf 'local: {libvirtGroupId: %s}\n' "$(stat -c %g /run/libvirt/libvirt-sock)" >"$work/host-group.yaml"
+  run_as_pod daemonset domain -f "$chart/ci/daemonset-values.yaml" -f "$work/host-group.yaml"
+  run_as_pod read-only host -f "$chart/ci/read-only-values.yaml"
+elif [ "${LIBVIRT_EXPORTER_REQUIRE_LIBVIRT:-}" = 1 ]; then
+  fail "no libvirtd at /run/libvirt/libvirt-sock: the privilege checks need it"
+else
+  skipped=$((skipped + 3)); echo "skip - no libvirtd at /run/libvirt/libvirt-sock: privilege checks"
+fi
+
 # Helm reads no file outside the chart: files/ holds copies of alerts/ and dashboards/ (helm/sync-files.sh).
 if [ ! -f alerts/libvirt-capabilities.rules.yml ]; then
   fail "alerts/libvirt-capabilities.rules.yml is missing: the chart's PrometheusRule has no source"
