@@ -219,12 +219,15 @@ for (const s of byKind("Service")) {
   });
 }
 for (const sm of byKind("ServiceMonitor")) {
-  check(`ServiceMonitor/${sm.metadata.name}: selects the Service, job ${values.serviceMonitor.jobLabel}`, () => {
+  check(`ServiceMonitor/${sm.metadata.name}: selects the Service, job ${values.serviceMonitor.jobLabel}${hasLocal ? `, group ${values.local.group}` : ""}`, () => {
     const svc = byKind("Service")[0];
     if (Object.entries(sm.spec.selector.matchLabels).some(([k, v]) => svc.metadata.labels[k] !== v)) return "selector misses the Service";
     const e = sm.spec.endpoints[0];
     if (e.scheme !== (values.webConfig.enabled && values.webConfig.tls ? "https" : "http")) return `scheme ${e.scheme}`;
-    return e.relabelings.some((r) => r.targetLabel === "job" && r.replacement === values.serviceMonitor.jobLabel) ? "" : "job not set";
+    if (!e.relabelings.some((r) => r.targetLabel === "job" && r.replacement === values.serviceMonitor.jobLabel)) return "job not set";
+    const group = e.relabelings.find((r) => r.targetLabel === "group");
+    if (hasLocal) return group?.replacement === values.local.group ? "" : `group label ${JSON.stringify(group)}`;
+    return group ? "group label set for remote targets" : "";
   });
 }
 check(`ServiceMonitor ${values.serviceMonitor.enabled ? "rendered" : "absent"}`, () => (byKind("ServiceMonitor").length === (values.serviceMonitor.enabled ? 1 : 0) ? "" : "mismatch"));
