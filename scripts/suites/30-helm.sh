@@ -42,7 +42,7 @@ fi
 # keeps its descriptor) would block forever: after 10 minutes, build anyway at the lowest priority.
 heavy() {
   local status=0
-  flock -w 600 -E 75 /tmp/cpu-heavy.lock "$@" || status=$?
+  flock -o -w 600 -E 75 /tmp/cpu-heavy.lock "$@" || status=$? # -o: no daemon the command starts inherits the lock
   [ "$status" -ne 75 ] && return "$status" # 75: the lock was not had in time
   echo "30-helm.sh: /tmp/cpu-heavy.lock still held after 10 minutes; running '$*' at nice 19" >&2
   nice -n 19 "$@"
