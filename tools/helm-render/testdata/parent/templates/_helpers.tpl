@@ -1,0 +1,1 @@
+{{- define "parent.greet" -}}hello {{ .name }}{{- end }}
