@@ -19,4 +19,7 @@ public static class LogEvents
     public const int StateUnreadable = 40;
     public const int StateNotSaved = 41;
     public const int LoopCrashed = 50;
+    public const int FleetRoundFailed = 60;
+    public const int FleetDestinationFailed = 61;
+    public const int FleetBaselineFailed = 62;
 }

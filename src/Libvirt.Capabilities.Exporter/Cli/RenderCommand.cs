@@ -72,12 +72,12 @@ public static class RenderCommand
         {
             if (hostFile is not null)
             {
-                CapabilitySamples.AddHost(samples, target, ParseFile(hostFile, x => HostCapabilitiesParser.Parse(x)));
+                CapabilitySamples.AddHost(samples, target, CapturedDocument.Parse(hostFile, x => HostCapabilitiesParser.Parse(x)));
             }
 
             foreach (var file in domcapsFiles)
             {
-                CapabilitySamples.AddDomainCaps(samples, target, ParseFile(file, x => DomainCapabilitiesParser.Parse(x)));
+                CapabilitySamples.AddDomainCaps(samples, target, CapturedDocument.Parse(file, x => DomainCapabilitiesParser.Parse(x)));
             }
         }
         catch (RenderInputException e)
@@ -89,28 +89,6 @@ public static class RenderCommand
         FingerprintCollector.Add(samples, target);
         new SnapshotPublisher(registry).Publish(target, samples);
         return 0;
-
-        static T ParseFile<T>(FileInfo file, Func<string, T> parse)
-        {
-            try
-            {
-                // Refuse a huge file before reading it; the parser's own cap counts characters, not bytes.
-                if (file.Exists && file.Length > SafeXml.DefaultMaxCharacters * 4)
-                {
-                    throw new RenderInputException($"{file.FullName}: {file.Length} bytes is above the limit of {SafeXml.DefaultMaxCharacters * 4}");
-                }
-
-                return parse(File.ReadAllText(file.FullName));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new RenderInputException($"{file.FullName}: cannot read: {e.Message}");
-            }
-            catch (CapabilitiesParseException e)
-            {
-                throw new RenderInputException($"{file.FullName}: {e.Message}");
-            }
-        }
     }
 
     private static int RenderLive(CollectorRegistry registry, ILibvirtConnector connector, string target, ConnectionSettings settings, TextWriter stderr)

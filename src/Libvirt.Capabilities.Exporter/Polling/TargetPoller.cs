@@ -180,6 +180,7 @@ public sealed partial class TargetPoller : IDisposable
         lastGoodCapabilities = capabilities;
         backoff = Settings.Poll.BackoffInitial;
         SaveBaseline(snapshot, facts);
+        context.Observer?.Accepted(snapshot);
     }
 
     private async Task<ILibvirtConnection> EnsureConnectionAsync(TimeSpan timeout, CancellationToken stopping)
