@@ -22,7 +22,7 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
     private readonly Dictionary<(string Source, string Destination), Answer> pairs = [];
     private readonly Dictionary<(string Group, string Arch), Baseline> baselines = [];
     private readonly Dictionary<string, DestinationLane> lanes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateTimeOffset> lastAttempt = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> lastFailure = new(StringComparer.Ordinal);
     private readonly HashSet<string> publishedGroups = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim wake = new(0);
     private readonly ILibvirtConnector connector;
@@ -149,7 +149,7 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
         foreach (var gone in lanes.Keys.Where(n => !names.Contains(n)).ToList())
         {
             lanes.Remove(gone);
-            lastAttempt.Remove(gone);
+            lastFailure.Remove(gone);
         }
     }
 
@@ -183,17 +183,23 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
         Baseline result;
         try
         {
-            var xml = await OnLane(member, connection => connection.BaselineHypervisorCpu(null, cpuClass.Arch, null, cpuClass.VirtType, cpus), cancel).ConfigureAwait(false);
-            result = new Baseline(classSet, BaselineCpu.Parse(xml), null, member.Name, true);
+            result = await OnLane(member, connection =>
+            {
+                try
+                {
+                    return new Baseline(classSet, BaselineCpu.Parse(connection.BaselineHypervisorCpu(null, cpuClass.Arch, null, cpuClass.VirtType, cpus)), null, member.Name, true);
+                }
+                catch (LibvirtException e) when (Alive(connection))
+                {
+                    // libvirt's own refusal (e.g. "CPU vendors do not match") is the answer for this set of classes.
+                    return new Baseline(classSet, null, e.LibvirtMessage, member.Name, true);
+                }
+            }, cancel).ConfigureAwait(false);
         }
-        catch (LibvirtException e) when (e.Api != "virConnectOpenAuth")
+        catch (Exception e) when (IsTransient(e))
         {
-            // libvirt's own refusal (e.g. "CPU vendors do not match") is the answer for this set of classes.
-            result = new Baseline(classSet, null, e.LibvirtMessage, member.Name, true);
-        }
-        catch (Exception e) when (e is LibvirtException or TimeoutException or InvalidOperationException or IOException or UnauthorizedAccessException or CapabilitiesParseException)
-        {
-            result = new Baseline(classSet, null, e.Message, member.Name, false);
+            result = new Baseline(classSet, null, Describe(e), member.Name, false);
+            Failed(member);
         }
 
         lock (gate)
@@ -255,11 +261,12 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
                 return new Answer(verdict, time.GetUtcNow(), destination.Name, verdict.Outcome != CompatOutcome.Unknown || Alive(connection));
             }), cancel).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is LibvirtException or TimeoutException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsTransient(e))
         {
-            var message = e is LibvirtException libvirt ? $"cannot connect: {libvirt.LibvirtMessage}" : e.Message;
+            var message = Describe(e);
             LogDestinationFailed(destination.Name, message);
             answers = questions.ToDictionary(q => q.Key, _ => new Answer(CompatVerdict.Unknown(message), time.GetUtcNow(), destination.Name, false));
+            Failed(destination);
         }
 
         lock (gate)
@@ -292,7 +299,6 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
         lock (gate)
         {
             lane = lanes.TryGetValue(member.Name, out var existing) ? existing : lanes[member.Name] = new DestinationLane(member.Name);
-            lastAttempt[member.Name] = time.GetUtcNow();
         }
 
         return lane.Run(
@@ -306,21 +312,29 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
             cancel);
     }
 
-    /// <summary>Free to call now, and not retried more often than the target is polled after a failure.</summary>
+    /// <summary>Free to call now (no call of its own still running), and not retried within a poll interval after a failure.</summary>
     private bool Reachable(FleetMember member)
     {
         lock (gate)
         {
-            var lane = lanes.GetValueOrDefault(member.Name);
-            if (lane?.Busy == true)
-            {
-                return false;
-            }
-
-            var failed = pairs.Values.Any(a => !a.Final && a.AnsweredBy == member.Name);
-            return !failed || !lastAttempt.TryGetValue(member.Name, out var last) || time.GetUtcNow() - last >= settings.IntervalOf(member.Target);
+            return lanes.GetValueOrDefault(member.Name)?.Busy != true
+                && (!lastFailure.TryGetValue(member.Name, out var failed) || time.GetUtcNow() - failed >= settings.IntervalOf(member.Target));
         }
     }
+
+    private void Failed(FleetMember member)
+    {
+        lock (gate)
+        {
+            lastFailure[member.Name] = time.GetUtcNow();
+        }
+    }
+
+    /// <summary>Failures that say nothing about the CPU: unreachable, timed out, still busy, unreadable credentials.</summary>
+    private static bool IsTransient(Exception e) =>
+        e is LibvirtException or TimeoutException or InvalidOperationException or IOException or UnauthorizedAccessException or CapabilitiesParseException;
+
+    private static string Describe(Exception e) => e is LibvirtException libvirt ? $"cannot connect: {libvirt.LibvirtMessage}" : e.Message;
 
     private bool IsAnswered(string source, string destination) => pairs.TryGetValue((source, destination), out var answer) && answer.Final;
 
