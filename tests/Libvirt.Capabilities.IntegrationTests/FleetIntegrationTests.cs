@@ -51,8 +51,12 @@ public sealed class FleetIntegrationTests
             fleet.Accepted(collector.Collect(target.EffectiveName, connection, selection, TestContext.Current.CancellationToken));
         }
 
+        var started = System.Diagnostics.Stopwatch.StartNew();
         await fleet.RecomputeAsync(TestContext.Current.CancellationToken);
         var report = fleet.Report;
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"fleet round: {targets.Count} targets, {report.Groups.Sum(g => g.Classes.Count)} classes, " +
+            $"{report.Groups.Sum(g => g.Pairs.Count(p => p.AnsweredBy is not null))} compare calls, {report.Groups.Count} baselines in {started.ElapsedMilliseconds} ms");
         string FileOf(ClassReport c) => c.Targets[0].StartsWith("local-", StringComparison.Ordinal) ? localFile : Path.Combine(TestEnvironment.CorpusDirectory, "domaincaps", c.Targets[0]);
 
         // A destination is asked for the virt type its own documents were collected for (kvm where offered).
