@@ -18,6 +18,7 @@ namespace Libvirt.Capabilities.Exporter.Fleet;
 public sealed partial class FleetService : BackgroundService, ISnapshotObserver
 {
     private readonly Lock gate = new();
+    private readonly Lock publishGate = new();
     private readonly Dictionary<string, TargetSnapshot> snapshots = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Source, string Destination), Answer> pairs = [];
     private readonly Dictionary<(string Group, string Arch), Baseline> baselines = [];
@@ -75,6 +76,8 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
             }
         }
 
+        // Removed targets and moved groups leave the series at once (no libvirt call); the round fills in the rest.
+        Publish();
         wake.Release();
     }
 
@@ -106,21 +109,25 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
     /// <summary>One round: ask libvirt what is missing, then publish every group. Rounds must not overlap.</summary>
     public async Task RecomputeAsync(CancellationToken cancel)
     {
-        List<FleetMember> members;
+        var members = Members();
+        var classified = members.Where(m => m.Class is not null).ToList();
+        Prune(members, classified);
+        await ComputeBaselinesAsync(classified, cancel).ConfigureAwait(false);
+        await ComparePairsAsync(classified, cancel).ConfigureAwait(false);
+        Publish();
+    }
+
+    /// <summary>Every configured target with its last complete snapshot and CPU class.</summary>
+    private List<FleetMember> Members()
+    {
         lock (gate)
         {
-            members = [.. settings.Libvirt.EffectiveTargets.Select(t =>
+            return [.. settings.Libvirt.EffectiveTargets.Select(t =>
             {
                 var snapshot = snapshots.GetValueOrDefault(t.EffectiveName);
                 return new FleetMember(t, snapshot, snapshot is null ? null : CpuClass.Of(snapshot));
             })];
         }
-
-        var classified = members.Where(m => m.Class is not null).ToList();
-        Prune(members, classified);
-        await ComputeBaselinesAsync(classified, cancel).ConfigureAwait(false);
-        await ComparePairsAsync(classified, cancel).ConfigureAwait(false);
-        Publish(members);
     }
 
     private void Prune(List<FleetMember> members, List<FleetMember> classified)
@@ -352,31 +359,37 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
         }
     }
 
-    private void Publish(List<FleetMember> members)
+    /// <summary>Builds every group from the current configuration and answers, and stages it. No libvirt call.</summary>
+    private void Publish()
     {
-        var groups = new List<GroupReport>();
-        lock (gate)
+        // One publication at a time, each from the latest state, so an older one never lands last.
+        lock (publishGate)
         {
-            foreach (var group in members.GroupBy(m => m.Group).OrderBy(g => g.Key, StringComparer.Ordinal))
+            var members = Members();
+            var groups = new List<GroupReport>();
+            lock (gate)
             {
-                groups.Add(BuildGroup(group.Key, [.. group]));
+                foreach (var group in members.GroupBy(m => m.Group).OrderBy(g => g.Key, StringComparer.Ordinal))
+                {
+                    groups.Add(BuildGroup(group.Key, [.. group]));
+                }
             }
-        }
 
-        var names = groups.Select(g => g.Group).ToHashSet(StringComparer.Ordinal);
-        foreach (var gone in publishedGroups.Where(g => !names.Contains(g)).ToList())
-        {
-            publisher.Stage(PublisherKey(gone), []);
-            publishedGroups.Remove(gone);
-        }
+            var names = groups.Select(g => g.Group).ToHashSet(StringComparer.Ordinal);
+            foreach (var gone in publishedGroups.Where(g => !names.Contains(g)).ToList())
+            {
+                publisher.Stage(PublisherKey(gone), []);
+                publishedGroups.Remove(gone);
+            }
 
-        foreach (var group in groups)
-        {
-            publisher.Stage(PublisherKey(group.Group), FleetSamples.For(group));
-            publishedGroups.Add(group.Group);
-        }
+            foreach (var group in groups)
+            {
+                publisher.Stage(PublisherKey(group.Group), FleetSamples.For(group));
+                publishedGroups.Add(group.Group);
+            }
 
-        Volatile.Write(ref report, new FleetReport(time.GetUtcNow(), groups));
+            Volatile.Write(ref report, new FleetReport(time.GetUtcNow(), groups));
+        }
     }
 
     private GroupReport BuildGroup(string group, List<FleetMember> members)
