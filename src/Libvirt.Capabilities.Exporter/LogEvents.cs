@@ -23,4 +23,7 @@ public static class LogEvents
     public const int TlsCertificateReloadFailed = 62;
     public const int WebConfigReloaded = 63;
     public const int WebConfigReloadFailed = 64;
+    public const int FleetRoundFailed = 70;
+    public const int FleetDestinationFailed = 71;
+    public const int FleetBaselineFailed = 72;
 }

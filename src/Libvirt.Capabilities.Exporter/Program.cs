@@ -14,6 +14,8 @@ public static class Program
         {
             case "render":
                 return await RenderCommand.Create(new LibvirtConnector(), Console.Out, Console.Error).Parse(args[1..]).InvokeAsync().ConfigureAwait(false);
+            case "compat":
+                return CompatCommand.Invoke(new LibvirtConnector(), args[1..], Console.Out, Console.Error);
             case "-h" or "--help":
                 await Console.Out.WriteLineAsync(CommandLineFlags.Usage).ConfigureAwait(false);
                 return 0;

@@ -49,7 +49,7 @@ public sealed class MetricsDocumentationTests
     {
         Assert.All(DefinedFamilies(), family =>
         {
-            Assert.Matches("^libvirt_(domcaps|host|guest|capabilities)_[a-z0-9_]+$", family.Name);
+            Assert.Matches("^libvirt_(domcaps|host|guest|capabilities|fleet)_[a-z0-9_]+$", family.Name);
             Assert.Equal(family.LabelNames.Count, family.LabelNames.Distinct().Count());
             Assert.Equal(family.Type == "counter", family.Name.EndsWith("_total", StringComparison.Ordinal));
             Assert.EndsWith(".", family.Help, StringComparison.Ordinal);

@@ -110,6 +110,7 @@ public sealed class PollerFaultTests : IDisposable
         for (var i = 0; i < 5; i++)
         {
             var poll = stuck.PollOnceAsync(TestContext.Current.CancellationToken);
+            Assert.True(hanging.Hanging.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
             harness.Time.Advance(TimeSpan.FromSeconds(31));
             Assert.False(await poll);
         }

@@ -1,5 +1,6 @@
 using Libvirt.Capabilities.Connection;
 using Libvirt.Capabilities.Exporter.Drift;
+using Libvirt.Capabilities.Exporter.Fleet;
 using Libvirt.Capabilities.Exporter.Metrics;
 using Libvirt.Capabilities.Exporter.Options;
 using Libvirt.Capabilities.Exporter.Polling;
@@ -171,7 +172,9 @@ public static partial class ExporterHost
             sp.GetRequiredService<ChangeLog>(),
             new StateStore(settings.State.Directory),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger<TargetPoller>()));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<TargetPoller>(),
+            sp.GetRequiredService<FleetService>()));
+        services.AddSingleton<FleetService>().AddHostedService(sp => sp.GetRequiredService<FleetService>());
         services.AddSingleton<PollingService>();
         services.AddHostedService(sp => sp.GetRequiredService<PollingService>());
     }

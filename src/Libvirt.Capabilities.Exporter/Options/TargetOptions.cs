@@ -1,3 +1,5 @@
+using Libvirt.Capabilities.Connection;
+
 namespace Libvirt.Capabilities.Exporter.Options;
 
 /// <summary>One libvirt URI to poll. Interval and timeout default to the <c>Poll</c> section.</summary>
@@ -21,7 +23,26 @@ public sealed class TargetOptions
     /// <summary>File whose first line is the password (never logged); keeps the secret out of the configuration.</summary>
     public string? PasswordFile { get; set; }
 
+    /// <summary>The group whose targets are compared with each other for CPU compatibility (fleet series).</summary>
+    public string? Group { get; set; }
+
     public string EffectiveName => string.IsNullOrWhiteSpace(Name) ? DefaultName(Uri) : Name;
+
+    public string EffectiveGroup => string.IsNullOrWhiteSpace(Group) ? DefaultGroup : Group;
+
+    public const string DefaultGroup = "default";
+
+    /// <summary>How to open this target; reads the password file at each call, so a rotated password is picked up.</summary>
+    public ConnectionSettings ConnectionSettings()
+    {
+        if (Username is null && PasswordFile is null)
+        {
+            return new ConnectionSettings(Uri, ReadOnly);
+        }
+
+        var password = PasswordFile is null ? null : File.ReadLines(PasswordFile).FirstOrDefault();
+        return new ConnectionSettings(Uri, ReadOnly, new LibvirtCredentials(Username, password));
+    }
 
     /// <summary>A readable name from the URI, with user-info and query stripped so no secret reaches a label.</summary>
     public static string DefaultName(string uri)

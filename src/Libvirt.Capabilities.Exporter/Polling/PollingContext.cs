@@ -1,5 +1,6 @@
 using Libvirt.Capabilities.Connection;
 using Libvirt.Capabilities.Exporter.Drift;
+using Libvirt.Capabilities.Exporter.Fleet;
 using Libvirt.Capabilities.Exporter.Metrics;
 using Libvirt.Capabilities.Exporter.Options;
 
@@ -15,4 +16,5 @@ public sealed record PollingContext(
     ChangeLog Changes,
     StateStore StateStore,
     TimeProvider Time,
-    ILogger Logger);
+    ILogger Logger,
+    ISnapshotObserver? Observer = null);

@@ -100,6 +100,7 @@ public sealed partial class PollingService(PollingContext context, IConfiguratio
             }
         }
 
+        context.Observer?.Reconfigured(settings);
         LogReloaded(string.Join(", ", settings.Libvirt.EffectiveTargets.Select(t => t.EffectiveName)));
         return [];
     }

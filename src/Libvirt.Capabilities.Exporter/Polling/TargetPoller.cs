@@ -199,6 +199,8 @@ public sealed partial class TargetPoller : IDisposable
         {
             SaveBaseline(snapshot, facts); // Only when the facts changed: a steady host costs no disk writes.
         }
+
+        context.Observer?.Accepted(snapshot);
     }
 
     private async Task<ILibvirtConnection> EnsureConnectionAsync(TimeSpan timeout, CancellationToken stopping)

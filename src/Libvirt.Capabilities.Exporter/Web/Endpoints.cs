@@ -1,5 +1,6 @@
 using System.Net;
 using Libvirt.Capabilities.Exporter.Drift;
+using Libvirt.Capabilities.Exporter.Fleet;
 using Libvirt.Capabilities.Exporter.Metrics;
 using Libvirt.Capabilities.Exporter.Options;
 using Libvirt.Capabilities.Exporter.Polling;
@@ -27,6 +28,7 @@ public static class Endpoints
                 : Results.Text("reloaded\n"));
         }
 
+        app.MapGet("/api/compat", (FleetService fleet) => Results.Json(fleet.Report, ApiJsonContext.Default.FleetReport));
         app.MapGet("/api/changes", (ChangeLog log, string? target, int? limit) =>
             Results.Json(log.Recent(target, Math.Clamp(limit ?? 100, 1, 10_000)), ApiJsonContext.Default.ListCapabilityChange));
     }
@@ -42,6 +44,7 @@ public static class Endpoints
         <li><a href="{WebUtility.HtmlEncode(telemetryPath)}">Metrics</a></li>
         <li><a href="/api/targets">Targets</a> (JSON: state, last success, last error, combinations)</li>
         <li><a href="/api/changes">Capability changes</a> (JSON, newest first; ?target=NAME&amp;limit=N)</li>
+        <li><a href="/api/compat">CPU compatibility</a> (JSON: classes, pairs, baseline CPU per group)</li>
         <li><a href="/healthz">Health</a> and <a href="/readyz">readiness</a></li>
         </ul>
         </body>

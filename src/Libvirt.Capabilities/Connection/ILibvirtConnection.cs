@@ -30,6 +30,20 @@ public interface ILibvirtConnection : IDisposable
     /// <summary>virConnectGetHostname.</summary>
     string GetHostname();
 
+    /// <summary>
+    /// virConnectCompareHypervisorCPU with VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE: can the hypervisor (for this
+    /// emulator, arch, machine and virt type; null lets libvirt choose) provide the CPU of <paramref name="cpuXml"/>?
+    /// Returns Identical or Superset; an incompatible CPU throws a LibvirtException with
+    /// <c>IsCpuIncompatible</c>, whose message names the blocking features.
+    /// </summary>
+    CpuComparison CompareHypervisorCpu(string? emulator, string? arch, string? machine, string? virtType, string cpuXml);
+
+    /// <summary>
+    /// virConnectBaselineHypervisorCPU with EXPAND_FEATURES and MIGRATABLE: the most capable CPU that every given
+    /// CPU can provide and this hypervisor can run, as a <c>&lt;cpu&gt;</c> element with every feature listed.
+    /// </summary>
+    string BaselineHypervisorCpu(string? emulator, string? arch, string? machine, string? virtType, IReadOnlyList<string> cpuXmls);
+
     /// <summary>virConnectIsAlive: false once the connection dropped (keepalive timeout, EOF).</summary>
     bool IsAlive();
 }

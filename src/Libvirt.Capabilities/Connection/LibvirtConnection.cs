@@ -101,6 +101,29 @@ public sealed unsafe class LibvirtConnection : ILibvirtConnection
     public string GetHostname() =>
         Checked.OwnedString(NativeMethods.virConnectGetHostname(handle), nameof(NativeMethods.virConnectGetHostname));
 
+    public CpuComparison CompareHypervisorCpu(string? emulator, string? arch, string? machine, string? virtType, string cpuXml) =>
+        (CpuComparison)Checked.Status(
+            NativeMethods.virConnectCompareHypervisorCPU(
+                handle, emulator, arch, machine, virtType, cpuXml, NativeMethods.VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE),
+            nameof(NativeMethods.virConnectCompareHypervisorCPU));
+
+    public string BaselineHypervisorCpu(string? emulator, string? arch, string? machine, string? virtType, IReadOnlyList<string> cpuXmls)
+    {
+        ArgumentNullException.ThrowIfNull(cpuXmls);
+        string[] cpus = [.. cpuXmls];
+        return Checked.OwnedString(
+            NativeMethods.virConnectBaselineHypervisorCPU(
+                handle,
+                emulator,
+                arch,
+                machine,
+                virtType,
+                cpus,
+                (uint)cpus.Length,
+                NativeMethods.VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES | NativeMethods.VIR_CONNECT_BASELINE_CPU_MIGRATABLE),
+            nameof(NativeMethods.virConnectBaselineHypervisorCPU));
+    }
+
     public bool IsAlive() =>
         !closedByLibvirt && Checked.Status(NativeMethods.virConnectIsAlive(handle), nameof(NativeMethods.virConnectIsAlive)) == 1;
 

@@ -28,4 +28,7 @@ public sealed class LibvirtException : Exception
 
     /// <summary>The connection driver does not implement the call (e.g. the test driver and domain capabilities).</summary>
     public bool IsNotSupported => Code == NativeMethods.VIR_ERR_NO_SUPPORT;
+
+    /// <summary>virConnectCompareHypervisorCPU judged the CPU incompatible (asked to fail with the blocking features).</summary>
+    public bool IsCpuIncompatible => Code == NativeMethods.VIR_ERR_CPU_INCOMPATIBLE;
 }

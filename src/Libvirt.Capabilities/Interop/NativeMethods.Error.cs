@@ -18,6 +18,7 @@ internal static unsafe partial class NativeMethods
 
     internal const int VIR_ERR_NO_SUPPORT = 3;
     internal const int VIR_ERR_OPERATION_DENIED = 29;
+    internal const int VIR_ERR_CPU_INCOMPATIBLE = 91;
 }
 
 /// <summary>The leading fields of virError; only these are read, so the rest is not declared.</summary>

@@ -36,6 +36,9 @@ public sealed class RecordedLibvirt : ILibvirtConnector
         return System.Text.RegularExpressions.Regex.Replace(xml, "<machine>[^<]*</machine>", $"<machine>{canonical ?? machine}</machine>");
     }
 
+    /// <summary>Set once a call is blocked on <see cref="Hang"/>.</summary>
+    public ManualResetEventSlim Hanging { get; } = new(false);
+
     public Exception? OpenError { get; set; }
     public Exception? HostError { get; set; }
     public Exception? DomainError { get; set; }
@@ -47,6 +50,17 @@ public sealed class RecordedLibvirt : ILibvirtConnector
     public ManualResetEventSlim? OpenHang { get; set; }
 
     public string LibVersion { get; set; } = "9.0.0";
+
+    public string HypervisorVersion { get; set; } = "7.2.0";
+
+    /// <summary>Answers virConnectCompareHypervisorCPU (emulator, arch, machine, virt type, CPU XML); by default the driver lacks it.</summary>
+    public Func<string?, string?, string?, string?, string, CpuComparison> CompareCpu { get; set; } = (_, _, _, _, _) => throw NotSupported("virConnectCompareHypervisorCPU");
+
+    /// <summary>Answers virConnectBaselineHypervisorCPU; by default the driver lacks it.</summary>
+    public Func<string?, string?, string?, string?, IReadOnlyList<string>, string> BaselineCpu { get; set; } = (_, _, _, _, _) => throw NotSupported("virConnectBaselineHypervisorCPU");
+
+    /// <summary>CPU calls made, as (api, virt type), for asserting what was (not) asked.</summary>
+    public List<(string Api, string? VirtType)> CpuCalls { get; } = [];
 
     public int Opens { get; private set; }
 
@@ -73,6 +87,9 @@ public sealed class RecordedLibvirt : ILibvirtConnector
     public static LibvirtException ReadOnlyDenied() =>
         new("virConnectGetDomainCapabilities", 29, 10, "operation forbidden: read only access prevents virConnectGetDomainCapabilities");
 
+    public static LibvirtException NotSupported(string api) =>
+        new(api, 3, 10, "this function is not supported by the connection driver: " + api);
+
     public static LibvirtException Unreachable() =>
         new("virConnectOpenAuth", 38, 7, "Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory");
 
@@ -86,7 +103,12 @@ public sealed class RecordedLibvirt : ILibvirtConnector
 
         public string GetCapabilities()
         {
-            libvirt.Hang?.Wait();
+            if (libvirt.Hang is { } hang)
+            {
+                libvirt.Hanging.Set();
+                hang.Wait();
+            }
+
             return libvirt.HostError is { } error ? throw error : libvirt.HostXml;
         }
 
@@ -102,11 +124,31 @@ public sealed class RecordedLibvirt : ILibvirtConnector
 
         public string GetLibVersion() => libvirt.LibVersion;
 
-        public string GetHypervisorVersion() => "7.2.0";
+        public string GetHypervisorVersion() => libvirt.HypervisorVersion;
 
         public string GetHypervisorType() => "QEMU";
 
         public string GetHostname() => "recorded-host";
+
+        public CpuComparison CompareHypervisorCpu(string? emulator, string? arch, string? machine, string? virtType, string cpuXml)
+        {
+            Record("virConnectCompareHypervisorCPU", virtType);
+            return settings.ReadOnly ? throw ReadOnlyDenied() : libvirt.CompareCpu(emulator, arch, machine, virtType, cpuXml);
+        }
+
+        public string BaselineHypervisorCpu(string? emulator, string? arch, string? machine, string? virtType, IReadOnlyList<string> cpuXmls)
+        {
+            Record("virConnectBaselineHypervisorCPU", virtType);
+            return settings.ReadOnly ? throw ReadOnlyDenied() : libvirt.BaselineCpu(emulator, arch, machine, virtType, cpuXmls);
+        }
+
+        private void Record(string api, string? virtType)
+        {
+            lock (libvirt)
+            {
+                libvirt.CpuCalls.Add((api, virtType));
+            }
+        }
 
         public bool IsAlive() => !disposed;
 

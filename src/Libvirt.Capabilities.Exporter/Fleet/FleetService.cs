@@ -1,0 +1,472 @@
+using Libvirt.Capabilities.Connection;
+using Libvirt.Capabilities.Exporter.Metrics;
+using Libvirt.Capabilities.Exporter.Options;
+using Libvirt.Capabilities.Exporter.Polling;
+using Libvirt.Capabilities.Interop;
+using Libvirt.Capabilities.Parsing;
+
+namespace Libvirt.Capabilities.Exporter.Fleet;
+
+/// <summary>
+/// CPU compatibility across the targets of each group. Pollers hand over complete snapshots; a background round
+/// then asks only what is not known yet: every ordered pair of CPU classes of one arch (virConnectCompareHypervisorCPU
+/// on a member of the destination class) and, per arch, the baseline CPU (virConnectBaselineHypervisorCPU on the
+/// member with the oldest libvirt/QEMU) and whether every class can run it. Answers are kept until a class changes;
+/// a scrape only reads staged samples. Each libvirt call runs on the destination's own thread with the target's
+/// timeout, over a connection the fleet opens for it, so it never blocks a scrape or a poll loop.
+/// </summary>
+public sealed partial class FleetService : BackgroundService, ISnapshotObserver
+{
+    private readonly Lock gate = new();
+    private readonly Lock publishGate = new();
+    private readonly Dictionary<string, TargetSnapshot> snapshots = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Source, string Destination), Answer> pairs = [];
+    private readonly Dictionary<(string Group, string Arch), Baseline> baselines = [];
+    private readonly Dictionary<string, DestinationLane> lanes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> lastFailure = new(StringComparer.Ordinal);
+    private readonly HashSet<string> publishedGroups = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim wake = new(0);
+    private readonly ILibvirtConnector connector;
+    private readonly SnapshotPublisher publisher;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private ExporterSettings settings;
+    private FleetReport report = FleetReport.Empty;
+
+    public FleetService(ExporterSettings settings, ILibvirtConnector connector, SnapshotPublisher publisher, TimeProvider time, ILogger<FleetService> logger)
+    {
+        this.settings = settings;
+        this.connector = connector;
+        this.publisher = publisher;
+        this.time = time;
+        this.logger = logger;
+    }
+
+    /// <summary>The publisher key of a group's samples: the NUL cannot be part of a configured target name.</summary>
+    public static string PublisherKey(string group) => "\0fleet\0" + group;
+
+    /// <summary>The result of the last round, for /api/compat.</summary>
+    public FleetReport Report => Volatile.Read(ref report);
+
+    public void Accepted(TargetSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        lock (gate)
+        {
+            // A late snapshot of a target that left the configuration is ignored.
+            if (settings.Libvirt.EffectiveTargets.Any(t => t.EffectiveName == snapshot.Target))
+            {
+                snapshots[snapshot.Target] = snapshot;
+            }
+        }
+
+        wake.Release();
+    }
+
+    public void Reconfigured(ExporterSettings next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        lock (gate)
+        {
+            settings = next;
+            var names = next.Libvirt.EffectiveTargets.Select(t => t.EffectiveName).ToHashSet(StringComparer.Ordinal);
+            foreach (var gone in snapshots.Keys.Where(n => !names.Contains(n)).ToList())
+            {
+                snapshots.Remove(gone);
+            }
+        }
+
+        // Removed targets and moved groups leave the series at once (no libvirt call); the round fills in the rest.
+        Publish();
+        wake.Release();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await wake.WaitAsync(stoppingToken).ConfigureAwait(false);
+                while (wake.Wait(0))
+                {
+                    // One round answers every change signalled so far.
+                }
+
+                await RecomputeAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                LogRoundFailed(e);
+            }
+        }
+    }
+
+    /// <summary>One round: ask libvirt what is missing, then publish every group. Rounds must not overlap.</summary>
+    public async Task RecomputeAsync(CancellationToken cancel)
+    {
+        var members = Members();
+        var classified = members.Where(m => m.Class is not null).ToList();
+        Prune(members, classified);
+        await ComputeBaselinesAsync(classified, cancel).ConfigureAwait(false);
+        await ComparePairsAsync(classified, cancel).ConfigureAwait(false);
+        Publish();
+    }
+
+    /// <summary>Every configured target with its last complete snapshot and CPU class.</summary>
+    private List<FleetMember> Members()
+    {
+        lock (gate)
+        {
+            return [.. settings.Libvirt.EffectiveTargets.Select(t =>
+            {
+                var snapshot = snapshots.GetValueOrDefault(t.EffectiveName);
+                return new FleetMember(t, snapshot, snapshot is null ? null : CpuClass.Of(snapshot));
+            })];
+        }
+    }
+
+    private void Prune(List<FleetMember> members, List<FleetMember> classified)
+    {
+        lock (gate)
+        {
+            PruneLocked(members, classified);
+        }
+    }
+
+    private void PruneLocked(List<FleetMember> members, List<FleetMember> classified)
+    {
+        var classIds = classified.Select(m => m.Class!.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var key in pairs.Keys.Where(k => !classIds.Contains(k.Source) || !classIds.Contains(k.Destination)).ToList())
+        {
+            pairs.Remove(key);
+        }
+
+        var groupArches = classified.Select(m => (m.Group, m.Class!.Arch)).ToHashSet();
+        foreach (var key in baselines.Keys.Where(k => !groupArches.Contains(k)).ToList())
+        {
+            baselines.Remove(key);
+        }
+
+        var names = members.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in lanes.Keys.Where(n => !names.Contains(n)).ToList())
+        {
+            lanes.Remove(gone);
+            lastFailure.Remove(gone);
+        }
+    }
+
+    /// <summary>Per group and arch: the baseline of the class CPUs, recomputed when the set of classes changes.</summary>
+    private async Task ComputeBaselinesAsync(List<FleetMember> classified, CancellationToken cancel)
+    {
+        var work = new List<Task>();
+        foreach (var byArch in classified.GroupBy(m => (m.Group, m.Class!.Arch)))
+        {
+            var classes = byArch.Select(m => m.Class!).DistinctBy(c => c.Id).OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
+            var classSet = string.Join(' ', classes.Select(c => c.Id));
+            if (baselines.TryGetValue(byArch.Key, out var known) && known.ClassSet == classSet && known.Final)
+            {
+                continue;
+            }
+
+            // The oldest libvirt/QEMU knows the fewest features: what it computes, every newer member understands.
+            var oldest = byArch.OrderBy(m => m.Class!, Comparer<CpuClass>.Create(CpuClass.CompareAge)).ThenBy(m => m.Name, StringComparer.Ordinal).First();
+            if (Reachable(oldest))
+            {
+                work.Add(ComputeBaselineAsync(byArch.Key, classSet, oldest, [.. classes.Select(c => c.CpuXml)], cancel));
+            }
+        }
+
+        await Task.WhenAll(work).ConfigureAwait(false);
+    }
+
+    private async Task ComputeBaselineAsync((string Group, string Arch) key, string classSet, FleetMember member, List<string> cpus, CancellationToken cancel)
+    {
+        var cpuClass = member.Class!;
+        Baseline result;
+        try
+        {
+            result = await OnLane(member, connection =>
+            {
+                try
+                {
+                    return new Baseline(classSet, BaselineCpu.Parse(connection.BaselineHypervisorCpu(null, cpuClass.Arch, null, cpuClass.VirtType, cpus)), null, member.Name, true);
+                }
+                catch (LibvirtException e) when (Alive(connection))
+                {
+                    // libvirt's own refusal (e.g. "CPU vendors do not match") is the answer for this set of classes.
+                    return new Baseline(classSet, null, e.LibvirtMessage, member.Name, true);
+                }
+            }, cancel).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsTransient(e))
+        {
+            result = new Baseline(classSet, null, Describe(e), member.Name, false);
+            Failed(member);
+        }
+
+        lock (gate)
+        {
+            baselines[key] = result;
+        }
+
+        if (result.Cpu is null)
+        {
+            LogBaselineFailed(key.Group, key.Arch, member.Name, result.Message ?? "");
+        }
+    }
+
+    /// <summary>Every ordered pair of classes of one arch, and the baseline checks, that are not answered yet.</summary>
+    private async Task ComparePairsAsync(List<FleetMember> classified, CancellationToken cancel)
+    {
+        var questions = new Dictionary<string, List<Question>>(StringComparer.Ordinal);
+        foreach (var byArch in classified.GroupBy(m => (m.Group, m.Class!.Arch)))
+        {
+            var classes = byArch.Select(m => m.Class!).DistinctBy(c => c.Id).ToList();
+            var baseline = baselines.GetValueOrDefault(byArch.Key);
+            foreach (var destination in classes)
+            {
+                var asks = questions.TryGetValue(destination.Id, out var list) ? list : questions[destination.Id] = [];
+                foreach (var source in classes.Where(s => s.Id != destination.Id && !IsAnswered(s.Id, destination.Id)))
+                {
+                    if (asks.All(q => q.Key != source.Id))
+                    {
+                        asks.Add(new Question(source.Id, source.CpuXml));
+                    }
+                }
+
+                if (baseline?.Cpu is { } cpu && !(baseline.Checks.TryGetValue(destination.Id, out var check) && check.Final))
+                {
+                    asks.Add(new Question(BaselineKey(byArch.Key.Group), cpu.Xml));
+                }
+            }
+        }
+
+        // Any member of the destination class answers for all of them; a class with none reachable waits.
+        var work = questions
+            .Where(q => q.Value.Count > 0)
+            .Select(q => (Destination: classified.Where(m => m.Class!.Id == q.Key).OrderBy(m => m.Name, StringComparer.Ordinal).FirstOrDefault(Reachable), Questions: q.Value))
+            .Where(q => q.Destination is not null)
+            .Select(q => AskAsync(q.Destination!, q.Questions, cancel));
+        await Task.WhenAll(work).ConfigureAwait(false);
+    }
+
+    private async Task AskAsync(FleetMember destination, List<Question> questions, CancellationToken cancel)
+    {
+        var cpuClass = destination.Class!;
+        Dictionary<string, Answer> answers;
+        try
+        {
+            answers = await OnLane(destination, connection => questions.ToDictionary(q => q.Key, q =>
+            {
+                var verdict = CpuComparer.Compare(connection, cpuClass.Arch, cpuClass.VirtType, q.CpuXml);
+                // An unknown from a connection that died is a transient failure, not libvirt's judgement.
+                return new Answer(verdict, time.GetUtcNow(), destination.Name, verdict.Outcome != CompatOutcome.Unknown || Alive(connection));
+            }), cancel).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsTransient(e))
+        {
+            var message = Describe(e);
+            LogDestinationFailed(destination.Name, message);
+            answers = questions.ToDictionary(q => q.Key, _ => new Answer(CompatVerdict.Unknown(message), time.GetUtcNow(), destination.Name, false));
+            Failed(destination);
+        }
+
+        lock (gate)
+        {
+            foreach (var (key, answer) in answers)
+            {
+                if (key.StartsWith('\0'))
+                {
+                    var group = key[1..];
+                    if (baselines.TryGetValue((group, cpuClass.Arch), out var baseline))
+                    {
+                        baseline.Checks[cpuClass.Id] = answer;
+                    }
+                }
+                else
+                {
+                    pairs[(key, cpuClass.Id)] = answer;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens the destination with the target's own settings and runs <paramref name="work"/> on the destination's
+    /// lane within the target's timeout. The connection lives only for this job.
+    /// </summary>
+    private Task<T> OnLane<T>(FleetMember member, Func<ILibvirtConnection, T> work, CancellationToken cancel)
+    {
+        DestinationLane lane;
+        lock (gate)
+        {
+            lane = lanes.TryGetValue(member.Name, out var existing) ? existing : lanes[member.Name] = new DestinationLane(member.Name);
+        }
+
+        return lane.Run(
+            () =>
+            {
+                using var connection = connector.Open(member.Target.ConnectionSettings());
+                return work(connection);
+            },
+            settings.TimeoutOf(member.Target),
+            time,
+            cancel);
+    }
+
+    /// <summary>Free to call now (no call of its own still running), and not retried within a poll interval after a failure.</summary>
+    private bool Reachable(FleetMember member)
+    {
+        lock (gate)
+        {
+            return lanes.GetValueOrDefault(member.Name)?.Busy != true
+                && (!lastFailure.TryGetValue(member.Name, out var failed) || time.GetUtcNow() - failed >= settings.IntervalOf(member.Target));
+        }
+    }
+
+    private void Failed(FleetMember member)
+    {
+        lock (gate)
+        {
+            lastFailure[member.Name] = time.GetUtcNow();
+        }
+    }
+
+    /// <summary>Failures that say nothing about the CPU: unreachable, timed out, still busy, unreadable credentials.</summary>
+    private static bool IsTransient(Exception e) =>
+        e is LibvirtException or TimeoutException or InvalidOperationException or IOException or UnauthorizedAccessException or CapabilitiesParseException;
+
+    private static string Describe(Exception e) => e is LibvirtException libvirt ? $"cannot connect: {libvirt.LibvirtMessage}" : e.Message;
+
+    private bool IsAnswered(string source, string destination) => pairs.TryGetValue((source, destination), out var answer) && answer.Final;
+
+    private static string BaselineKey(string group) => "\0" + group;
+
+    private static bool Alive(ILibvirtConnection connection)
+    {
+        try
+        {
+            return connection.IsAlive();
+        }
+        catch (LibvirtException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Builds every group from the current configuration and answers, and stages it. No libvirt call.</summary>
+    private void Publish()
+    {
+        // One publication at a time, each from the latest state, so an older one never lands last.
+        lock (publishGate)
+        {
+            var members = Members();
+            var groups = new List<GroupReport>();
+            lock (gate)
+            {
+                foreach (var group in members.GroupBy(m => m.Group).OrderBy(g => g.Key, StringComparer.Ordinal))
+                {
+                    groups.Add(BuildGroup(group.Key, [.. group]));
+                }
+            }
+
+            var names = groups.Select(g => g.Group).ToHashSet(StringComparer.Ordinal);
+            foreach (var gone in publishedGroups.Where(g => !names.Contains(g)).ToList())
+            {
+                publisher.Stage(PublisherKey(gone), []);
+                publishedGroups.Remove(gone);
+            }
+
+            foreach (var group in groups)
+            {
+                publisher.Stage(PublisherKey(group.Group), FleetSamples.For(group));
+                publishedGroups.Add(group.Group);
+            }
+
+            Volatile.Write(ref report, new FleetReport(time.GetUtcNow(), groups));
+        }
+    }
+
+    private GroupReport BuildGroup(string group, List<FleetMember> members)
+    {
+        var classified = members.Where(m => m.Class is not null).ToList();
+        var classes = classified.GroupBy(m => m.Class!.Id).Select(c =>
+        {
+            var cpu = c.First().Class!;
+            return new ClassReport(cpu.Id, cpu.Arch, cpu.VirtType, cpu.Model, cpu.Vendor, cpu.LibvirtVersion, cpu.HypervisorVersion,
+                [.. c.Select(m => m.Name).Order(StringComparer.Ordinal)], cpu.CpuXml);
+        }).OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
+
+        var pairReports = new List<PairReport>();
+        foreach (var source in classes)
+        {
+            foreach (var destination in classes.Where(d => d.Arch == source.Arch))
+            {
+                if (source.Id == destination.Id)
+                {
+                    pairReports.Add(new PairReport(source.Id, destination.Id, CompatVerdict.SameClass, time.GetUtcNow(), null));
+                }
+                else if (pairs.TryGetValue((source.Id, destination.Id), out var answer))
+                {
+                    pairReports.Add(new PairReport(source.Id, destination.Id, answer.Verdict, answer.At, answer.AnsweredBy));
+                }
+                else
+                {
+                    pairReports.Add(new PairReport(source.Id, destination.Id, CompatVerdict.Unknown("not checked yet: no member of the destination class could be asked"), time.GetUtcNow(), null));
+                }
+            }
+        }
+
+        var baselineReports = new List<BaselineReport>();
+        foreach (var arch in classes.Select(c => c.Arch).Distinct().Order(StringComparer.Ordinal))
+        {
+            if (!baselines.TryGetValue((group, arch), out var baseline))
+            {
+                continue;
+            }
+
+            var checks = members
+                .Where(m => (m.Class?.Arch ?? m.Snapshot?.Host?.Host.Cpu.Arch) == arch)
+                .OrderBy(m => m.Name, StringComparer.Ordinal)
+                .Select(m => new TargetCheck(m.Name, m.Class is { } c && baseline.Checks.TryGetValue(c.Id, out var check)
+                    ? check.Verdict
+                    : CompatVerdict.Unknown(baseline.Cpu is null ? "no baseline CPU" : m.UnclassifiedReason ?? "not checked yet")))
+                .ToList();
+            baselineReports.Add(new BaselineReport(arch, baseline.Cpu?.Model, baseline.Cpu?.Vendor, baseline.Cpu?.Features ?? [], baseline.Cpu?.Xml, baseline.Message, baseline.ComputedOn, checks));
+        }
+
+        return new GroupReport(
+            group,
+            classes,
+            [.. members.Where(m => m.Class is null).OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => new UnclassifiedTarget(m.Name, m.UnclassifiedReason!))],
+            pairReports,
+            baselineReports,
+            GroupInventory.Of(members.Where(m => m.Snapshot is not null).Select(m => m.Snapshot!)));
+    }
+
+    [LoggerMessage(LogEvents.FleetRoundFailed, LogLevel.Error, "Fleet compatibility round failed")]
+    private partial void LogRoundFailed(Exception exception);
+
+    [LoggerMessage(LogEvents.FleetDestinationFailed, LogLevel.Warning, "Fleet: {Target} cannot answer CPU comparisons now: {Error}")]
+    private partial void LogDestinationFailed(string target, string error);
+
+    [LoggerMessage(LogEvents.FleetBaselineFailed, LogLevel.Warning, "Fleet: no baseline CPU for group {Group} arch {Arch} on {Target}: {Error}")]
+    private partial void LogBaselineFailed(string group, string arch, string target, string error);
+
+    /// <summary>A question for a destination: the key is a source class id, or a group's baseline.</summary>
+    private sealed record Question(string Key, string CpuXml);
+
+    /// <summary>A verdict and whether it is libvirt's judgement (kept) or a transient failure (asked again).</summary>
+    private sealed record Answer(CompatVerdict Verdict, DateTimeOffset At, string? AnsweredBy, bool Final);
+
+    /// <summary>A group's baseline for one set of classes, and each class's check of it.</summary>
+    private sealed record Baseline(string ClassSet, BaselineCpu? Cpu, string? Message, string ComputedOn, bool Final)
+    {
+        public Dictionary<string, Answer> Checks { get; } = new(StringComparer.Ordinal);
+    }
+}
