@@ -18,6 +18,7 @@ public static class LogEvents
     public const int StateUnreadable = 40;
     public const int StateNotSaved = 41;
     public const int LoopCrashed = 50;
+    public const int RenderFailed = 51;
     public const int WebConfigLoaded = 60;
     public const int TlsCertificateReloaded = 61;
     public const int TlsCertificateReloadFailed = 62;

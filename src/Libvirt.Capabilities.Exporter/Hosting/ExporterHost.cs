@@ -83,7 +83,6 @@ public static partial class ExporterHost
         var app = builder.Build();
         var registry = app.Services.GetRequiredService<CollectorRegistry>();
         var publisher = app.Services.GetRequiredService<SnapshotPublisher>();
-        registry.AddBeforeCollectCallback(publisher.ApplyStaged);
         if (app.Services.GetService<CapabilityMeter>() is { } meter)
         {
             publisher.Staged += meter.Update;
@@ -91,7 +90,7 @@ public static partial class ExporterHost
 
         BuildInfo.Register(registry);
         security.Use(app, settings.Web.EnableLifecycle);
-        Endpoints.Map(app, settings, registry);
+        Endpoints.Map(app, settings);
         var polling = app.Services.GetRequiredService<PollingService>();
         var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
         {
@@ -175,6 +174,8 @@ public static partial class ExporterHost
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<TargetPoller>(),
             sp.GetRequiredService<FleetService>()));
         services.AddSingleton<FleetService>().AddHostedService(sp => sp.GetRequiredService<FleetService>());
+        services.AddSingleton<ExpositionRenderer>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExpositionRenderer>());
         services.AddSingleton<PollingService>();
         services.AddHostedService(sp => sp.GetRequiredService<PollingService>());
     }

@@ -5,8 +5,7 @@ namespace Libvirt.Capabilities.Exporter.Metrics;
 /// <summary>
 /// Applies whole per-target sample sets to prometheus-net gauges: sets every new series and removes every
 /// series of that target the new set no longer has, so a vanished capability never lingers. Pollers
-/// <see cref="Stage"/> a set; it is applied in the registry's before-collect callback, so a scrape sees a
-/// target's old set or its new one, never half of each, and the scrape itself does no I/O.
+/// <see cref="Stage"/> a set; <see cref="ExpositionRenderer"/> applies it and renders the bytes scrapes serve.
 /// </summary>
 public sealed class SnapshotPublisher(CollectorRegistry registry)
 {
@@ -14,6 +13,9 @@ public sealed class SnapshotPublisher(CollectorRegistry registry)
 
     /// <summary>Raised with every staged set, e.g. for the OpenTelemetry mirror of the metrics.</summary>
     public event Action<string, IReadOnlyList<Sample>>? Staged;
+
+    /// <summary>Raised after every staged set, so the exposition is rendered again.</summary>
+    public event Action? Changed;
 
     /// <summary>Hands a target's complete sample set over for the next scrape; replaces any set not yet applied.</summary>
     public void Stage(string target, IReadOnlyList<Sample> samples)
@@ -24,6 +26,7 @@ public sealed class SnapshotPublisher(CollectorRegistry registry)
         }
 
         Staged?.Invoke(target, samples);
+        Changed?.Invoke();
     }
 
     /// <summary>Applies every staged set. Idempotent and safe to call from concurrent scrapes.</summary>

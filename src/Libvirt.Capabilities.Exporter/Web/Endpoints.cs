@@ -4,17 +4,16 @@ using Libvirt.Capabilities.Exporter.Fleet;
 using Libvirt.Capabilities.Exporter.Metrics;
 using Libvirt.Capabilities.Exporter.Options;
 using Libvirt.Capabilities.Exporter.Polling;
-using Prometheus;
 
 namespace Libvirt.Capabilities.Exporter.Web;
 
 /// <summary>The HTTP surface: metrics, landing page, health, readiness and the JSON API.</summary>
 public static class Endpoints
 {
-    public static void Map(WebApplication app, ExporterSettings settings, CollectorRegistry registry)
+    public static void Map(WebApplication app, ExporterSettings settings)
     {
         var telemetryPath = settings.Web.TelemetryPath;
-        app.MapMetrics(telemetryPath, registry);
+        app.MapGet(telemetryPath, (HttpContext context, ExpositionRenderer renderer) => MetricsEndpoint.WriteAsync(context, renderer));
         app.MapGet("/", () => Results.Content(LandingPage(telemetryPath), "text/html; charset=utf-8"));
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", (TargetStatusBoard board) => board.Ready
@@ -23,9 +22,16 @@ public static class Endpoints
         app.MapGet("/api/targets", (TargetStatusBoard board) => Results.Json(board.All, ApiJsonContext.Default.IReadOnlyListTargetStatus));
         if (settings.Web.EnableLifecycle)
         {
-            app.MapPost("/-/reload", (PollingService polling) => polling.Reload() is { Count: > 0 } errors
-                ? Results.Text("reload rejected:\n" + string.Join('\n', errors) + "\n", statusCode: StatusCodes.Status400BadRequest)
-                : Results.Text("reloaded\n"));
+            app.MapPost("/-/reload", async (PollingService polling, ExpositionRenderer renderer, CancellationToken cancel) =>
+            {
+                if (polling.Reload() is { Count: > 0 } errors)
+                {
+                    return Results.Text("reload rejected:\n" + string.Join('\n', errors) + "\n", statusCode: StatusCodes.Status400BadRequest);
+                }
+
+                await renderer.RenderAsync(cancel).ConfigureAwait(false); // Removed targets are gone from the next scrape.
+                return Results.Text("reloaded\n");
+            });
         }
 
         app.MapGet("/api/compat", (FleetService fleet) => Results.Json(fleet.Report, ApiJsonContext.Default.FleetReport));
