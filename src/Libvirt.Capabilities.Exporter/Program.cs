@@ -14,6 +14,10 @@ public static class Program
         {
             case "render":
                 return await RenderCommand.Create(new LibvirtConnector(), Console.Out, Console.Error).Parse(args[1..]).InvokeAsync().ConfigureAwait(false);
+            case "capture":
+                return await CaptureCommand.Create(new LibvirtConnector(), Console.Out, Console.Error).Parse(args[1..]).InvokeAsync().ConfigureAwait(false);
+            case "diff":
+                return DiffCommand.Invoke(args[1..], Console.Out, Console.Error);
             case "compat":
                 return CompatCommand.Invoke(new LibvirtConnector(), args[1..], Console.Out, Console.Error);
             case "-h" or "--help":

@@ -14,7 +14,7 @@ namespace Libvirt.Capabilities.Exporter.Tests;
 /// </summary>
 public sealed class DriftReplayTests
 {
-    private static readonly HashSet<string> OracleScopes =
+    internal static readonly HashSet<string> OracleScopes =
     [
         "domcaps_info", "domcaps_cpu_model_usable", "domcaps_enum_value", "domcaps_feature_supported", "domcaps_element_supported",
     ];
@@ -75,7 +75,7 @@ public sealed class DriftReplayTests
     }
 
     /// <summary>Facts read straight from the XML with XPath: "scope|key" = value.</summary>
-    private static Dictionary<string, string> Facts(string xml)
+    internal static Dictionary<string, string> Facts(string xml)
     {
         var doc = XDocument.Parse(xml);
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -111,7 +111,7 @@ public sealed class DriftReplayTests
         return facts;
     }
 
-    private static List<string> Diff(Dictionary<string, string> before, Dictionary<string, string> after)
+    internal static List<string> Diff(Dictionary<string, string> before, Dictionary<string, string> after)
     {
         var changes = new List<string>();
         changes.AddRange(after.Where(a => !before.ContainsKey(a.Key)).Select(a => $"added {a.Key}"));

@@ -95,20 +95,8 @@ public static class RenderCommand
     private static int RenderLive(CollectorRegistry registry, ILibvirtConnector connector, string target, ConnectionSettings settings, TextWriter stderr)
     {
         var redactedUri = LibvirtUri.Redact(settings.Uri);
-        if (connector is LibvirtConnector && !NativeLibraryProbe.TryLoad(out var missing))
+        if (CliConnection.TryOpen(connector, settings, stderr) is not { } connection)
         {
-            stderr.WriteLine($"error: {missing}");
-            return Failure;
-        }
-
-        ILibvirtConnection connection;
-        try
-        {
-            connection = connector.Open(settings);
-        }
-        catch (LibvirtException e)
-        {
-            stderr.WriteLine($"error: {redactedUri}: cannot connect: {e.LibvirtMessage}");
             return Failure;
         }
 

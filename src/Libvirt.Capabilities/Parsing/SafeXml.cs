@@ -36,6 +36,18 @@ public static class SafeXml
     /// </summary>
     public static XElement LoadRoot(string xml, string expectedRoot, XmlLimits? limits = null, CancellationToken cancel = default)
     {
+        var root = Load(xml, limits, cancel);
+        if (root.Name.LocalName != expectedRoot)
+        {
+            throw new CapabilitiesParseException($"expected root element <{expectedRoot}>, found <{root.Name.LocalName}>");
+        }
+
+        return root;
+    }
+
+    /// <summary>Like <see cref="LoadRoot"/>, whatever the root element is.</summary>
+    public static XElement Load(string xml, XmlLimits? limits = null, CancellationToken cancel = default)
+    {
         ArgumentNullException.ThrowIfNull(xml);
         limits ??= XmlLimits.Default;
         if (xml.Length > limits.MaxCharacters)
@@ -54,28 +66,15 @@ public static class SafeXml
             IgnoreWhitespace = true,
         };
 
-        XElement? root;
         try
         {
             using var reader = XmlReader.Create(new StringReader(xml), settings);
-            root = Build(reader, limits, cancel);
+            return Build(reader, limits, cancel) ?? throw new CapabilitiesParseException("document has no root element");
         }
         catch (XmlException e)
         {
             throw new CapabilitiesParseException($"malformed XML: {e.Message}", e);
         }
-
-        if (root is null)
-        {
-            throw new CapabilitiesParseException("document has no root element");
-        }
-
-        if (root.Name.LocalName != expectedRoot)
-        {
-            throw new CapabilitiesParseException($"expected root element <{expectedRoot}>, found <{root.Name.LocalName}>");
-        }
-
-        return root;
     }
 
     private static XElement? Build(XmlReader reader, XmlLimits limits, CancellationToken cancel)
