@@ -20,7 +20,7 @@ public static class CliConnection
         }
         catch (LibvirtException e)
         {
-            stderr.WriteLine($"error: {LibvirtUri.Redact(settings.Uri)}: cannot connect: {e.LibvirtMessage}");
+            stderr.WriteLine($"error: {LibvirtUri.Display(settings.Uri)}: cannot connect: {e.LibvirtMessage}");
             return null;
         }
     }

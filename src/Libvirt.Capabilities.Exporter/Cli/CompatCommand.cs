@@ -113,7 +113,7 @@ public static class CompatCommand
         }
         catch (LibvirtException e)
         {
-            stderr.WriteLine($"error: {LibvirtUri.Redact(uri)}: cannot connect: {e.LibvirtMessage}");
+            stderr.WriteLine($"error: {LibvirtUri.Display(uri)}: cannot connect: {e.LibvirtMessage}");
             return null;
         }
     }

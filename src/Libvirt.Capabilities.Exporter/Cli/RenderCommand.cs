@@ -94,7 +94,7 @@ public static class RenderCommand
 
     private static int RenderLive(CollectorRegistry registry, ILibvirtConnector connector, string target, ConnectionSettings settings, TextWriter stderr)
     {
-        var redactedUri = LibvirtUri.Redact(settings.Uri);
+        var redactedUri = LibvirtUri.Display(settings.Uri);
         if (CliConnection.TryOpen(connector, settings, stderr) is not { } connection)
         {
             return Failure;

@@ -204,7 +204,7 @@ public static partial class ExporterHost
     private static void LogEffectiveConfiguration(ILogger logger, ExporterSettings settings)
     {
         var targets = string.Join("; ", settings.Libvirt.EffectiveTargets.Select(t =>
-            $"{t.EffectiveName}={LibvirtUri.Redact(t.Uri)} interval={settings.IntervalOf(t)} timeout={settings.TimeoutOf(t)} readOnly={t.ReadOnly}"));
+            $"{t.EffectiveName}={LibvirtUri.Display(t.Uri)} interval={settings.IntervalOf(t)} timeout={settings.TimeoutOf(t)} readOnly={t.ReadOnly}"));
         LogConfiguration(
             logger,
             settings.Web.ListenAddress,

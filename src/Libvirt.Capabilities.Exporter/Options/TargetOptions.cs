@@ -45,10 +45,5 @@ public sealed class TargetOptions
     }
 
     /// <summary>A readable name from the URI, with user-info and query stripped so no secret reaches a label.</summary>
-    public static string DefaultName(string uri)
-    {
-        var redacted = Libvirt.Capabilities.Connection.LibvirtUri.Redact(uri);
-        var query = redacted.IndexOf('?', StringComparison.Ordinal);
-        return query < 0 ? redacted : redacted[..query];
-    }
+    public static string DefaultName(string uri) => Libvirt.Capabilities.Connection.LibvirtUri.Display(uri);
 }

@@ -43,7 +43,7 @@ public sealed partial class TargetPoller : IDisposable
         worker = new TargetWorker(target.EffectiveName, context.Time);
         backoff = Settings.Poll.BackoffInitial;
         Name = target.EffectiveName;
-        RedactedUri = LibvirtUri.Redact(target.Uri);
+        RedactedUri = LibvirtUri.Display(target.Uri);
         if (predecessor is not null && predecessor.CollectionSignature == CollectionSignature)
         {
             (baseline, baselinePersisted, lastGood, lastGoodCapabilities) =
