@@ -7,7 +7,7 @@
 // and `fieldConfig.defaults.custom` against its `FieldConfig`. Prometheus queries have no type in the
 // package (the Prometheus data source moved out of it), so their shape is checked here by hand.
 // Beyond the schema: stable unique uids, a datasource variable used by every panel and query, the job and
-// target variables, unique panel ids.
+// target variables, unique panel ids and titles.
 //
 // Usage: node validate-dashboards.mjs DASHBOARD.json...   Prints one "ok"/"not ok" line per dashboard.
 import { readFileSync } from 'node:fs';
@@ -74,11 +74,15 @@ function check(file, seenUids) {
   }
 
   const panelIds = new Set();
+  const titles = new Set();
   for (const panel of dashboard.panels ?? []) {
     const where = `panel ${panel.id} "${panel.title}"`;
     if (panelIds.has(panel.id)) errors.push(`${where}: duplicate panel id`);
     panelIds.add(panel.id);
     if (panel.type === 'row') continue;
+    // Panels are named by title in dashboards/may-be-empty.txt and in test output.
+    if (titles.has(panel.title)) errors.push(`${where}: another panel has the same title`);
+    titles.add(panel.title);
     const { options, fieldConfig } = panelValidator(panel.type);
     if (!options(panel.options ?? {})) errors.push(...errorsOf(options, `${where} options`));
     const custom = panel.fieldConfig?.defaults?.custom;
