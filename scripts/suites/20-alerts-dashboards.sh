@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Static checks of the operator artefacts: the Prometheus rules (promtool check and unit tests, naming,
-# annotations, runbooks), the Grafana dashboards (schema from npm @grafana/schema), and that every metric
-# name they use is documented in docs/metrics.md or planned in alerts/planned-metrics.txt.
+# annotations, runbooks), the Grafana dashboards (schema from npm @grafana/schema; their queries run by
+# promtool on synthetic data), and that every metric name they use is documented in docs/metrics.md or
+# planned in alerts/planned-metrics.txt.
 # Installs promtool (Debian package prometheus), Node.js and the npm tools of tools/ops when missing.
 # Last line: "N passed, N failed, 0 skipped".
 set -uo pipefail
@@ -40,6 +41,9 @@ for dashboard in dashboards/*.json; do
   check "$dashboard matches the Grafana schema" node tools/ops/validate-dashboards.mjs "$dashboard"
 done
 check "dashboard uids are unique" node tools/ops/validate-dashboards.mjs dashboards/*.json
+for spec in dashboards/tests/*.test.yml; do
+  check "dashboard queries on synthetic data: $spec" node tools/ops/dashboard-query-tests.mjs "$spec" dashboards/*.json
+done
 names=(node tools/ops/check-metric-names.mjs --doc docs/metrics.md --planned alerts/planned-metrics.txt --records "${rules[0]}")
 for file in "${rules[@]}" dashboards/*.json; do
   check "$file uses documented or planned metrics only" "${names[@]}" "$file"

@@ -7,10 +7,11 @@
 //   --oracle-safe-models: CPU model names usable on every host, from virsh (the independent oracle for
 //     the safe-migration-set panel and the recording rule).
 //
-// Dashboard variables are resolved the way Grafana does: label_values(SELECTOR, LABEL) through the label
-// values API, "All" of a multi-value variable as the regex alternation of all values, escaped as the
-// Prometheus data source escapes them; $__rate_interval is 1m (scrapes here are 5 s apart).
+// Dashboard variables are resolved the way Grafana does (grafana-variables.mjs): label_values(SELECTOR,
+// LABEL) through the label values API, "All" of a multi-value variable as the regex alternation of all
+// values, escaped as the Prometheus data source escapes them; $__rate_interval is 1m.
 import { readFileSync } from 'node:fs';
+import { formatValue, interpolate, panelQueries } from './grafana-variables.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -23,6 +24,7 @@ const mayBeEmptyPath = option('--may-be-empty');
 const expectPath = option('--expect');
 const oraclePath = option('--oracle-safe-models');
 const dashboards = args;
+const RATE_INTERVAL = '1m'; // Grafana's $__rate_interval for scrapes 5 s apart and a short range
 
 let passed = 0;
 let failed = 0;
@@ -50,20 +52,6 @@ async function run(expr, instant) {
   return data.result;
 }
 
-// Grafana's Prometheus data source: prometheusRegularEscape / prometheusSpecialRegexEscape.
-const regularEscape = (v) => v.replace(/\\/g, '\\\\').replace(/'/g, "\\\\'");
-const regexEscape = (v) => v.replace(/\\/g, '\\\\\\\\').replace(/[$^*{}[\]'+?.()|]/g, '\\\\$&');
-
-function interpolate(text, values) {
-  return text
-    .replace(/\$__rate_interval\b/g, '1m')
-    .replace(/\$__interval\b/g, '15s')
-    .replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced, plain) => {
-      const name = braced ?? plain;
-      return values.has(name) ? values.get(name) : whole;
-    });
-}
-
 async function resolveVariables(dashboard, mayBeEmpty) {
   const values = new Map();
   for (const v of dashboard.templating.list) {
@@ -74,7 +62,7 @@ async function resolveVariables(dashboard, mayBeEmpty) {
     } else {
       const query = typeof v.query === 'string' ? v.query : v.query.query;
       const [, selector, label] = query.match(/^label_values\((.*),\s*([a-zA-Z_]+)\)$/s);
-      const expr = interpolate(selector, values);
+      const expr = interpolate(selector, values, RATE_INTERVAL);
       const where = `${dashboard.uid} variable $${v.name}`;
       try {
         options = (await api(`label/${label}/values`, { 'match[]': expr, start: now() - 600, end: now() })).sort();
@@ -85,14 +73,8 @@ async function resolveVariables(dashboard, mayBeEmpty) {
         options = [];
       }
     }
-    let value;
-    if (v.multi || v.includeAll) {
-      const escaped = options.map(regexEscape);
-      value = escaped.length === 1 ? escaped[0] : `(${escaped.join('|')})`;
-    } else {
-      value = regularEscape(options.includes(v.current?.value) ? v.current.value : (options[0] ?? ''));
-    }
-    values.set(v.name, value);
+    const single = options.includes(v.current?.value) ? [v.current.value] : options.slice(0, 1);
+    values.set(v.name, formatValue(v, v.multi || v.includeAll ? options : single));
   }
   return values;
 }
@@ -111,20 +93,17 @@ function readMayBeEmpty() {
 async function checkDashboard(file, mayBeEmpty, used, queries) {
   const dashboard = JSON.parse(readFileSync(file, 'utf8'));
   const values = await resolveVariables(dashboard, mayBeEmpty);
-  for (const panel of dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])])) {
-    for (const target of panel.targets ?? []) {
-      const key = `${dashboard.uid} "${panel.title}" ${target.refId}`;
-      used.add(key);
-      const expr = interpolate(target.expr, values);
-      queries.set(key, expr);
-      try {
-        const result = await run(expr, target.instant);
-        const allowed = mayBeEmpty.has(key);
-        const text = `${key}: ${result.length} series${result.length === 0 && allowed ? ' (parses; may be empty)' : ''}`;
-        report(result.length > 0 || allowed, text, result.length > 0 || allowed ? [] : [`no data: ${expr.replace(/\s+/g, ' ')}`]);
-      } catch (e) {
-        report(false, `${key} does not evaluate`, [e.message, expr.replace(/\s+/g, ' ')]);
-      }
+  for (const { key, target } of panelQueries(dashboard)) {
+    used.add(key);
+    const expr = interpolate(target.expr, values, RATE_INTERVAL);
+    queries.set(key, expr);
+    try {
+      const result = await run(expr, target.instant);
+      const allowed = mayBeEmpty.has(key);
+      const text = `${key}: ${result.length} series${result.length === 0 && allowed ? ' (parses; may be empty)' : ''}`;
+      report(result.length > 0 || allowed, text, result.length > 0 || allowed ? [] : [`no data: ${expr.replace(/\s+/g, ' ')}`]);
+    } catch (e) {
+      report(false, `${key} does not evaluate`, [e.message, expr.replace(/\s+/g, ' ')]);
     }
   }
 }
