@@ -124,8 +124,9 @@ a group of identical hosts has one fingerprint per combination | group:libvirt_d
 collection stage connect | libvirt_capabilities_collection_success{target="qemu:///system", stage="connect"} == 1
 machine is the requested alias, resolved_machine what libvirt reported | libvirt_domcaps_info{target="qemu:///system", arch="x86_64", virt_type="kvm", machine="q35", resolved_machine=~"pc-q35-.+"}
 libvirt's default machine type | libvirt_domcaps_default_machine_info{target="qemu:///system", arch="x86_64", virt_type="kvm"}
-fleet: the socket and TCP targets accept each other's host-model CPU | libvirt_fleet_host_model_compatible{group="default", source="qemu:///system", destination="$TCP_URI"} == 1 and on () libvirt_fleet_host_model_compatible{group="default", source="$TCP_URI", destination="qemu:///system"} == 1
-fleet: a destination that is down cannot judge | libvirt_fleet_host_model_compatible{group="default", source="qemu:///system", destination="$BROKEN_URI"} == -1
+fleet: the socket and TCP targets (one daemon) make one CPU class | libvirt_fleet_cpu_class_info{group="default", target="qemu:///system"} and on (group, class) libvirt_fleet_cpu_class_info{group="default", target="$TCP_URI"}
+fleet: the host-model CPU of the socket target's class runs on the TCP target's class | libvirt_fleet_host_model_compatible{group="default"} == 1 and on (group, source) label_replace(libvirt_fleet_cpu_class_info{target="qemu:///system"}, "source", "\$1", "class", "(.*)") and on (group, destination) label_replace(libvirt_fleet_cpu_class_info{target="$TCP_URI"}, "destination", "\$1", "class", "(.*)")
+fleet: a target that never connected has no CPU class to compare | absent(libvirt_fleet_cpu_class_info{target="$BROKEN_URI"})
 fleet: hosts per group and arch | libvirt_fleet_hosts{group="default", arch="x86_64"} >= 2
 fleet: CPU models usable on the hosts | libvirt_fleet_cpu_model_usable_hosts{group="default", arch="x86_64"}
 fleet: machine types offered | libvirt_fleet_machine_type_hosts{group="default", arch="x86_64"}
