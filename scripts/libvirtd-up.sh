@@ -46,6 +46,13 @@ unix_sock_ro_perms = "0777"
 unix_sock_rw_perms = "0770"
 CONF
 
+# Daemons must not inherit the caller's descriptors (a build lock held by flock, a test's pipes): close
+# everything above stderr in this shell before starting them.
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
+
 pgrep -x virtlogd >/dev/null || virtlogd -d
 if ! pgrep -x libvirtd >/dev/null; then
   libvirtd -d --listen -f "$conf_dir/libvirtd.conf"
