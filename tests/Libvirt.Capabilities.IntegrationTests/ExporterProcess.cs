@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Libvirt.Capabilities.TestSupport;
+
+namespace Libvirt.Capabilities.IntegrationTests;
+
+/// <summary>
+/// The real exporter (the build output, run with <c>dotnet</c>) as a separate process, so that a crash, a
+/// leak or a stuck thread pool shows as it would in production: scraped over HTTP, measured from /proc.
+/// </summary>
+public sealed class ExporterProcess : IDisposable
+{
+    private static readonly string Binary = Path.Combine(AppContext.BaseDirectory, "libvirt-capabilities-exporter.dll");
+
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> output = new();
+    private readonly HttpClient http;
+
+    private ExporterProcess(int port, IEnumerable<string> args)
+    {
+        TestEnvironment.Require(File.Exists(Binary), Binary);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Binary);
+        start.ArgumentList.Add($"--web.listen-address=127.0.0.1:{port}");
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public int Pid => process.Id;
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
+    public string Output => string.Join('\n', output);
+
+    /// <summary>Resident memory (VmRSS) in MiB.</summary>
+    public double RssMiB => double.Parse(
+        File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+        CultureInfo.InvariantCulture) / 1024;
+
+    public int Threads => Directory.GetDirectories($"/proc/{Pid}/task").Length;
+
+    public int Descriptors => Directory.GetFileSystemEntries($"/proc/{Pid}/fd").Length;
+
+    /// <summary>Starts the exporter with a private state directory and waits until it serves /healthz.</summary>
+    public static async Task<ExporterProcess> StartAsync(int port, params string[] args)
+    {
+        var state = Directory.CreateTempSubdirectory("lce-faults-state-").FullName;
+        var exporter = new ExporterProcess(port, ["--state.directory", state, .. args]);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Assert.False(exporter.HasExited, "the exporter exited at start:\n" + exporter.Output);
+            try
+            {
+                if ((await exporter.http.GetAsync("/healthz", TestContext.Current.CancellationToken)).IsSuccessStatusCode)
+                {
+                    return exporter;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the exporter did not serve /healthz within 60 s:\n" + exporter.Output);
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Writes a configuration file with these targets (JSON, docs/configuration.md); a null name leaves the default.</summary>
+    public static string ConfigFile(params (string? Name, string Uri)[] targets)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("lce-faults-config-").FullName, "config.json");
+        var list = string.Join(",\n", targets.Select(t => t.Name is null
+            ? $$"""      { "Uri": "{{t.Uri}}" }"""
+            : $$"""      { "Name": "{{t.Name}}", "Uri": "{{t.Uri}}" }"""));
+        File.WriteAllText(path, $$"""
+            {
+              "Libvirt": {
+                "Targets": [
+            {{list}}
+                ]
+              }
+            }
+            """);
+        return path;
+    }
+
+    public async Task<string> GetAsync(string path)
+    {
+        Assert.False(HasExited, $"the exporter exited (code {(HasExited ? process.ExitCode : 0)}):\n{Tail()}");
+        return await http.GetStringAsync(path, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>One scrape of /metrics and how long it took.</summary>
+    public async Task<(MetricsText Metrics, TimeSpan Elapsed)> ScrapeAsync()
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var text = await GetAsync("/metrics");
+        return (new MetricsText(text), stopwatch.Elapsed);
+    }
+
+    /// <summary>Scrapes until <paramref name="condition"/> holds; every scrape's duration goes to <paramref name="latencies"/> when given.</summary>
+    public async Task<MetricsText> WaitForAsync(string what, Func<MetricsText, bool> condition, TimeSpan limit, List<TimeSpan>? latencies = null)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        MetricsText last;
+        while (true)
+        {
+            (last, var elapsed) = await ScrapeAsync();
+            latencies?.Add(elapsed);
+            if (condition(last))
+            {
+                return last;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{what}: not reached within {limit.TotalSeconds} s. Health series:\n{last.Health()}\nLog:\n{Tail()}");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>The last lines of the log, for failure messages.</summary>
+    public string Tail(int lines = 40) => string.Join('\n', output.TakeLast(lines));
+
+    public void Dispose()
+    {
+        http.Dispose();
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+
+        process.Dispose();
+    }
+}
