@@ -99,9 +99,21 @@ public sealed class ExporterProcess : IDisposable
 
     public async Task<string> GetAsync(string path)
     {
-        Assert.False(HasExited, $"the exporter exited (code {(HasExited ? process.ExitCode : 0)}):\n{Tail()}");
-        return await http.GetStringAsync(path, TestContext.Current.CancellationToken);
+        try
+        {
+            AssertAlive();
+            return await http.GetStringAsync(path, TestContext.Current.CancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            process.WaitForExit(2000); // Refused because it just died? Then say so.
+            AssertAlive();
+            throw;
+        }
     }
+
+    private void AssertAlive() =>
+        Assert.False(HasExited, $"the exporter died (exit code {(HasExited ? process.ExitCode : 0)}):\n{Tail()}");
 
     /// <summary>One scrape of /metrics and how long it took.</summary>
     public async Task<(MetricsText Metrics, TimeSpan Elapsed)> ScrapeAsync()

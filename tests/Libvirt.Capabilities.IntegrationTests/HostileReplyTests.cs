@@ -67,6 +67,27 @@ public sealed class HostileReplyTests
         };
     }
 
+    /// <summary>The proxy itself: faithful until told otherwise, then libvirt's own client receives exactly the rewritten document.</summary>
+    [Fact]
+    public void The_proxy_forwards_faithfully_and_a_libvirt_client_receives_the_rewritten_document()
+    {
+        using var probe = Libvirtd.Open(Libvirtd.Tcp);
+        using var proxy = new HostileLibvirtProxy(ProxyPort);
+        var direct = Virsh.Run("-c", Libvirtd.Tcp, "capabilities");
+        Assert.Equal(0, direct.ExitCode);
+
+        Assert.Equal(direct.Stdout, Virsh.Run("-c", proxy.Uri, "capabilities").Stdout);
+        Assert.Equal(0, proxy.Rewritten);
+
+        proxy.Reply = HostileReply.Deep(3, HostileCall.HostCapabilities);
+        var expected = System.Text.Encoding.UTF8.GetString(proxy.Reply.Rewrite(System.Text.Encoding.UTF8.GetBytes(direct.Stdout[..^1]))) + "\n";
+        Assert.Contains("<host><x><x><x></x></x></x>", expected, StringComparison.Ordinal);
+        Assert.Equal(expected, Virsh.Run("-c", proxy.Uri, "capabilities").Stdout);
+        Assert.Equal(1, proxy.Rewritten);
+        Assert.Equal(0, Virsh.Run("-c", proxy.Uri, "domcapabilities", "--virttype", "kvm").ExitCode); // Other calls pass untouched.
+        Assert.Equal(1, proxy.Rewritten);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public async Task A_hostile_reply_fails_its_own_target_and_nothing_else(string name)
