@@ -58,7 +58,7 @@ dotnet "$work/bin/libvirt-capabilities-exporter.dll" --web.listen-address="127.0
 pid=$!
 
 for _ in $(seq 1 120); do
-  [ "$(polled 2>/dev/null || echo 0)" -ge 4 ] && break
+  [ "$(polled 2>/dev/null)" -ge 4 ] && break
   sleep 0.5
 done
 figures start
@@ -73,9 +73,15 @@ for client in 1 2; do
   scrapers+=($!)
 done
 
+# A line every quarter of the run tells growth from warm-up.
 started=$(date +%s)
+next=$((polls / 4))
 while [ "$(polled)" -lt "$polls" ]; do
   kill -0 "$pid" 2>/dev/null || { echo "soak: the exporter exited" >&2; tail -n 20 "$work/exporter.log" >&2; exit 1; }
+  if [ "$(polled)" -ge "$next" ]; then
+    figures "after $(($(date +%s) - started)) s"
+    next=$((next + polls / 4))
+  fi
   sleep 5
 done
 figures "end (after $(($(date +%s) - started)) s)"

@@ -108,10 +108,11 @@ CONF
   unshare --mount --propagation private -- bash -c '
     set -e
     dir=$1
+    mkdir -p /run/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt /etc/libvirt
     mount --bind "$dir/run" /run/libvirt
     mount --bind "$dir/lib" /var/lib/libvirt
     mount --bind "$dir/cache" /var/cache/libvirt
-    mkdir -p /var/log/libvirt && mount --bind "$dir/log" /var/log/libvirt
+    mount --bind "$dir/log" /var/log/libvirt
     mount --bind "$dir/etc" /etc/libvirt
     # A daemon keeps every descriptor it inherits: one of them may be the lock of `flock /tmp/cpu-heavy.lock`
     # around the test run, which would then stay held for as long as the daemon lives.
