@@ -69,8 +69,9 @@ public sealed class DaemonFaultTests
             var (threads, descriptors) = (exporter.Threads, exporter.Descriptors);
             var later = await exporter.WaitForAsync("four more timeouts", m => Track(m, goodSuccesses).Errors(Faulty, "timeout") >= first.Errors(Faulty, "timeout") + 4, TimeSpan.FromSeconds(60), stopped);
             var (threadsAfter, descriptorsAfter) = (exporter.Threads, exporter.Descriptors);
-            var duration = later.Value($"libvirt_capabilities_scrape_duration_seconds{{target=\"{Faulty}\"}}");
-            Report($"SIGSTOP: first timeout seen {firstTimeout.TotalSeconds:0.0} s after the stop, poll duration {duration:0.00} s (timeout {Timeout.TotalSeconds} s); "
+            // The poll that waited for the stopped daemon; later ones may report the still-blocked call at once.
+            var duration = first.Value($"libvirt_capabilities_scrape_duration_seconds{{target=\"{Faulty}\"}}");
+            Report($"SIGSTOP: first timeout seen {firstTimeout.TotalSeconds:0.0} s after the stop, that poll took {duration:0.00} s (timeout {Timeout.TotalSeconds} s); "
                 + $"healthy {Latency.Describe(healthy)}; stopped {Latency.Describe(stopped)}; threads {threads} -> {threadsAfter}, fds {descriptors} -> {descriptorsAfter}");
 
             // The call gives up at the configured timeout: not earlier, not much later.
