@@ -127,7 +127,7 @@ public sealed class DaemonFaultTests
     private static async Task<ExporterProcess> StartExporterAsync(string faultyUri) =>
         await ExporterProcess.StartAsync(
             ExporterPort,
-            "--config.file", ExporterProcess.ConfigFile((Good, Libvirtd.System), (Faulty, faultyUri)),
+            [(Good, Libvirtd.System), (Faulty, faultyUri)],
             $"--poll.interval={Interval.TotalSeconds}s", $"--poll.timeout={Timeout.TotalSeconds}s",
             "--Libvirt:Machines:IncludeArch:0=x86_64");
 

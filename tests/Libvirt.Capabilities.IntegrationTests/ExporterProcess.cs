@@ -16,9 +16,11 @@ public sealed class ExporterProcess : IDisposable
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
     private readonly HttpClient http;
+    private readonly string workDirectory;
 
-    private ExporterProcess(int port, IEnumerable<string> args)
+    private ExporterProcess(int port, string workDirectory, IEnumerable<string> args)
     {
+        this.workDirectory = workDirectory;
         TestEnvironment.Require(File.Exists(Binary), Binary);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Binary);
@@ -52,40 +54,18 @@ public sealed class ExporterProcess : IDisposable
 
     public int Descriptors => Directory.GetFileSystemEntries($"/proc/{Pid}/fd").Length;
 
-    /// <summary>Starts the exporter with a private state directory and waits until it serves /healthz.</summary>
-    public static async Task<ExporterProcess> StartAsync(int port, params string[] args)
+    /// <summary>
+    /// Starts the exporter on these targets (a configuration file, docs/configuration.md; a null name leaves the
+    /// default) with a private state directory, and waits until it serves /healthz.
+    /// </summary>
+    public static async Task<ExporterProcess> StartAsync(int port, (string? Name, string Uri)[] targets, params string[] args)
     {
-        var state = Directory.CreateTempSubdirectory("lce-faults-state-").FullName;
-        var exporter = new ExporterProcess(port, ["--state.directory", state, .. args]);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            Assert.False(exporter.HasExited, "the exporter exited at start:\n" + exporter.Output);
-            try
-            {
-                if ((await exporter.http.GetAsync("/healthz", TestContext.Current.CancellationToken)).IsSuccessStatusCode)
-                {
-                    return exporter;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the exporter did not serve /healthz within 60 s:\n" + exporter.Output);
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
-    }
-
-    /// <summary>Writes a configuration file with these targets (JSON, docs/configuration.md); a null name leaves the default.</summary>
-    public static string ConfigFile(params (string? Name, string Uri)[] targets)
-    {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("lce-faults-config-").FullName, "config.json");
+        var work = Directory.CreateTempSubdirectory("lce-faults-exporter-").FullName;
+        var config = Path.Combine(work, "config.json");
         var list = string.Join(",\n", targets.Select(t => t.Name is null
             ? $$"""      { "Uri": "{{t.Uri}}" }"""
             : $$"""      { "Name": "{{t.Name}}", "Uri": "{{t.Uri}}" }"""));
-        File.WriteAllText(path, $$"""
+        File.WriteAllText(config, $$"""
             {
               "Libvirt": {
                 "Targets": [
@@ -94,7 +74,40 @@ public sealed class ExporterProcess : IDisposable
               }
             }
             """);
-        return path;
+        var exporter = new ExporterProcess(port, work, ["--config.file", config, "--state.directory", Path.Combine(work, "state"), .. args]);
+        try
+        {
+            await exporter.WaitUntilServingAsync();
+            return exporter;
+        }
+        catch
+        {
+            exporter.Dispose();
+            throw;
+        }
+    }
+
+    private async Task WaitUntilServingAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Assert.False(HasExited, "the exporter exited at start:\n" + Output);
+            try
+            {
+                if ((await http.GetAsync("/healthz", TestContext.Current.CancellationToken)).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the exporter did not serve /healthz within 60 s:\n" + Output);
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
     }
 
     public async Task<string> GetAsync(string path)
@@ -155,5 +168,6 @@ public sealed class ExporterProcess : IDisposable
         }
 
         process.Dispose();
+        Directory.Delete(workDirectory, recursive: true);
     }
 }

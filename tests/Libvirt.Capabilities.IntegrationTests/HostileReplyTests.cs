@@ -213,7 +213,7 @@ public sealed class HostileReplyTests
     private static async Task<ExporterProcess> StartExporterAsync(HostileLibvirtProxy proxy, string timeout) =>
         await ExporterProcess.StartAsync(
             ExporterPort,
-            "--config.file", ExporterProcess.ConfigFile((Good, Libvirtd.System), (Hostile, proxy.Uri)),
+            [(Good, Libvirtd.System), (Hostile, proxy.Uri)],
             "--poll.interval=1s", timeout,
             "--Libvirt:Machines:IncludeArch:0=x86_64"); // Four combinations per poll keep the cadence at about a second.
 

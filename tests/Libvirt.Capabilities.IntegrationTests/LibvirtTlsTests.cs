@@ -33,7 +33,7 @@ public sealed class LibvirtTlsTests
             // The trusted target has a name; the other one gets the default name derived from its URI.
             using var exporter = await ExporterProcess.StartAsync(
                 ExporterPort,
-                "--config.file", ExporterProcess.ConfigFile((Trusted, trustedUri), (null, wrongUri)),
+                [(Trusted, trustedUri), (null, wrongUri)],
                 "--poll.interval=2s", "--poll.timeout=10s",
                 "--Libvirt:Machines:IncludeArch:0=x86_64");
             var wrongName = $"qemu+tls://127.0.0.1:{TlsPort}/system";

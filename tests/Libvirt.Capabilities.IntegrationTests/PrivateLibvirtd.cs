@@ -26,7 +26,15 @@ public sealed class PrivateLibvirtd : IDisposable
             System.IO.Directory.CreateSymbolicLink(Path.Combine(Directory, "pki"), serverPki);
         }
 
-        Start();
+        try
+        {
+            Start();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public string Directory { get; }
