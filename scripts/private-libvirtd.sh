@@ -58,8 +58,7 @@ start() {
     command -v "$tool" >/dev/null || { echo "private-libvirtd: $tool is missing; run scripts/libvirtd-up.sh first" >&2; exit 1; }
   done
   [ "$(id -u)" -eq 0 ] || { echo "private-libvirtd: must run as root (a private mount namespace)" >&2; exit 1; }
-  # Only when needed: any change of /dev/kvm's ctime makes every libvirtd re-check the host CPUID, and on
-  # this VM that throws away its QEMU capability cache (an 8 s re-probe at the next call).
+  # Only when needed: /dev/kvm is shared with the daemons already running.
   if [ -c /dev/kvm ] && [ "$(stat -c %G:%a /dev/kvm)" != kvm:660 ]; then
     chgrp kvm /dev/kvm
     chmod 0660 /dev/kvm
