@@ -120,7 +120,7 @@ CONF
       if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
     done
     # Pinned to one CPU: libvirt 9.0 re-validates its QEMU capability cache against the CPUID of the CPU it
-    # happens to run on, and on this 2-CPU VM the two differ, so half the starts would re-probe QEMU (8 s).
+    # happens to run on, which includes its APIC ID, so on this 2-CPU VM half the starts would re-probe QEMU (8 s).
     exec taskset -c 0 "$dir/libvirtd-faults" --daemon --listen --config "$dir/libvirtd.conf" --pid-file "$dir/libvirtd.pid"
   ' private-libvirtd "$dir"
 
