@@ -17,7 +17,7 @@ public enum HostileCall
 public sealed record HostileReply(string Name, HostileCall Call, Func<byte[], byte[]> Rewrite)
 {
     /// <summary>The exporter's document size limit (characters; the XML is ASCII, so also bytes).</summary>
-    public const long ParserSizeLimit = SafeXml.DefaultMaxCharacters;
+    public const long ParserSizeLimit = XmlLimits.DefaultMaxCharacters;
 
     public override string ToString() => Name;
 
