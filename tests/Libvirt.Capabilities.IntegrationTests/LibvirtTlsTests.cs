@@ -53,11 +53,15 @@ public sealed class LibvirtTlsTests
 
             var targets = await exporter.GetAsync("/api/targets");
             var changes = await exporter.GetAsync("/api/changes");
-            foreach (var (where, text) in new[] { ("log", exporter.Output), ("/metrics", metrics.Text), ("/api/targets", targets), ("/api/changes", changes) })
-            {
-                var leaks = text.Split('\n').Where(l => l.Contains(root, StringComparison.Ordinal) || l.Contains("pkipath", StringComparison.OrdinalIgnoreCase)).Distinct().ToList();
-                Assert.True(leaks.Count == 0, $"a certificate path or the URI query (pkipath=) appears in {where}:\n{string.Join('\n', leaks.Take(5))}");
-            }
+            var places = new (string Where, string Text)[] { ("log", exporter.Output), ("/metrics", metrics.Text), ("/api/targets", targets), ("/api/changes", changes) };
+            var leaks = places
+                .SelectMany(place => place.Text.Split('\n')
+                    .Where(l => l.Contains(root, StringComparison.Ordinal) || l.Contains("pkipath", StringComparison.OrdinalIgnoreCase))
+                    .Distinct()
+                    .Take(5)
+                    .Select(l => $"{place.Where}: {l.Trim()}"))
+                .ToList();
+            Assert.True(leaks.Count == 0, "a certificate path or the URI query (pkipath=) appears in:\n" + string.Join('\n', leaks));
         }
         finally
         {
