@@ -24,7 +24,8 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
     private readonly Dictionary<(string Group, string Arch), Baseline> baselines = [];
     private readonly Dictionary<string, DestinationLane> lanes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> lastFailure = new(StringComparer.Ordinal);
-    private readonly HashSet<string> publishedGroups = new(StringComparer.Ordinal);
+    /// <summary>What each group last staged, so an unchanged group is not staged (and rendered) again after every poll.</summary>
+    private readonly Dictionary<string, string> publishedGroups = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim wake = new(0);
     private readonly ILibvirtConnector connector;
     private readonly SnapshotPublisher publisher;
@@ -376,7 +377,7 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
             }
 
             var names = groups.Select(g => g.Group).ToHashSet(StringComparer.Ordinal);
-            foreach (var gone in publishedGroups.Where(g => !names.Contains(g)).ToList())
+            foreach (var gone in publishedGroups.Keys.Where(g => !names.Contains(g)).ToList())
             {
                 publisher.Stage(PublisherKey(gone), []);
                 publishedGroups.Remove(gone);
@@ -384,8 +385,13 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
 
             foreach (var group in groups)
             {
-                publisher.Stage(PublisherKey(group.Group), FleetSamples.For(group));
-                publishedGroups.Add(group.Group);
+                var samples = FleetSamples.For(group);
+                var content = string.Join('\n', samples.Select(s => $"{s.Family.Name}|{string.Join('|', s.LabelValues)}|{s.Value}"));
+                if (!publishedGroups.TryGetValue(group.Group, out var previous) || previous != content)
+                {
+                    publisher.Stage(PublisherKey(group.Group), samples);
+                    publishedGroups[group.Group] = content;
+                }
             }
 
             Volatile.Write(ref report, new FleetReport(time.GetUtcNow(), groups));
