@@ -133,8 +133,8 @@ public sealed class StateOptionsSemanticValidator : IValidateOptions<StateOption
         {
             // The exporter creates it anyway on the first save; creating it now proves it can.
             Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            var probe = Path.Combine(directory, $".probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            var probe = Path.Combine(directory, ".probe");
+            using (new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
             {
             }
 
@@ -143,7 +143,7 @@ public sealed class StateOptionsSemanticValidator : IValidateOptions<StateOption
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return ValidateOptionsResult.Fail(
-                $"State:Directory (--state.directory) '{directory}' is not writable ({e.GetType().Name}); give a writable directory, or '' to disable persistence.");
+                $"State:Directory (--state.directory) '{directory}' is not writable: {e.Message.TrimEnd('.')}; give a writable directory, or '' to disable persistence.");
         }
     }
 }
