@@ -74,7 +74,8 @@ public sealed class ConfigurationTests
 
     [Theory]
     [InlineData(new[] { "--config.file", "/nonexistent/exporter.json" }, "{e}configuration file: The configuration file 'nonexistent/exporter.json' was not found and is not optional. The expected physical path was '/nonexistent/exporter.json'.")]
-    [InlineData(new[] { "--poll.interval=-5s" }, "error: --poll.interval '-5s' is not a duration; use e.g. 500ms, 30s, 5m, 1h30m")]
+    [InlineData(new[] { "--poll.interval=-5s" }, "{e}Poll:Interval (--poll.interval) is -00:00:05; it must be between 1s and 24h (e.g. 30s, 5m).")]
+    [InlineData(new[] { "--poll.interval=soon" }, "error: --poll.interval 'soon' is not a duration; use e.g. 500ms, 30s, 5m, 1h30m")]
     [InlineData(new[] { "--poll.interval=99999999999999h" }, "error: --poll.interval '99999999999999h' is out of range; it must be between 1s and 24h")]
     [InlineData(new[] { "--poll.timeout=" }, "error: --poll.timeout is empty; give a duration such as 30s, 5m or 1h")]
     [InlineData(new[] { "--poll.interval=25h" }, "{e}Poll:Interval (--poll.interval) is 1.01:00:00; it must be between 1s and 24h (e.g. 30s, 5m).")]

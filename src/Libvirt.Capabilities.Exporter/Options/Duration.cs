@@ -29,10 +29,10 @@ public static partial class Duration
         }
 
         var milliseconds = 0.0;
-        for (var i = 0; i < match.Groups[1].Captures.Count; i++)
+        for (var i = 0; i < match.Groups[2].Captures.Count; i++)
         {
-            var number = double.Parse(match.Groups[2].Captures[i].Value, CultureInfo.InvariantCulture);
-            milliseconds += number * match.Groups[3].Captures[i].Value switch
+            var number = double.Parse(match.Groups[3].Captures[i].Value, CultureInfo.InvariantCulture);
+            milliseconds += number * match.Groups[4].Captures[i].Value switch
             {
                 "ms" => 1,
                 "s" => 1_000,
@@ -49,9 +49,10 @@ public static partial class Duration
             return null;
         }
 
-        return TimeSpan.FromMilliseconds(milliseconds);
+        // A negative duration is a duration: the range check names the setting it is out of range for.
+        return TimeSpan.FromMilliseconds(match.Groups[1].Success ? -milliseconds : milliseconds);
     }
 
-    [GeneratedRegex(@"^((\d+(?:\.\d+)?)(ms|s|m|h|d|w))+$")]
+    [GeneratedRegex(@"^(-)?((\d+(?:\.\d+)?)(ms|s|m|h|d|w))+$")]
     private static partial Regex Units();
 }
