@@ -7,6 +7,7 @@ public static class LogEvents
     public const int Listening = 2;
     public const int Reloaded = 3;
     public const int ReloadRejected = 4;
+    public const int ReloadNeedsRestart = 5;
     public const int Connected = 10;
     public const int ConnectFailed = 11;
     public const int ConnectionLost = 12;

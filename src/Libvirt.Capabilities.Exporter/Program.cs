@@ -2,7 +2,6 @@ using Libvirt.Capabilities.Connection;
 using Libvirt.Capabilities.Exporter.Cli;
 using Libvirt.Capabilities.Exporter.Hosting;
 using Libvirt.Capabilities.Exporter.Metrics;
-using Libvirt.Capabilities.Exporter.Options;
 
 namespace Libvirt.Capabilities.Exporter;
 
@@ -20,9 +19,6 @@ public static class Program
                 return DiffCommand.Invoke(args[1..], Console.Out, Console.Error);
             case "compat":
                 return CompatCommand.Invoke(new LibvirtConnector(), args[1..], Console.Out, Console.Error);
-            case "-h" or "--help":
-                await Console.Out.WriteLineAsync(CommandLineFlags.Usage).ConfigureAwait(false);
-                return 0;
             case "--version":
                 await Console.Out.WriteLineAsync($"libvirt-capabilities-exporter {BuildInfo.Version} (revision {BuildInfo.Revision})").ConfigureAwait(false);
                 return 0;

@@ -77,6 +77,31 @@ public sealed class ReloadTests : IAsyncDisposable
         Assert.Contains("libvirt_capabilities_up{target=\"a\"} 1", await Metrics(http), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_reload_names_the_changed_settings_that_wait_for_a_restart_and_applies_the_rest()
+    {
+        WriteConfig("a");
+        using var http = await StartAsync();
+        await WaitForAsync(http, text => text.Contains("libvirt_capabilities_up{target=\"a\"} 1", StringComparison.Ordinal));
+
+        File.WriteAllText(ConfigPath, """
+            { "Web": { "TelemetryPath": "/other" }, "State": { "ChangeHistory": 5 }, "Logging": { "Console": { "FormatterName": "json" } },
+              "Libvirt": { "Targets": [ { "Name": "a", "Uri": "qemu+tcp://a/system" }, { "Name": "b", "Uri": "qemu+tcp://b/system" } ] } }
+            """);
+        var response = await http.PostAsync("/-/reload", null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(
+            "reloaded; these changed settings take effect only after a restart: Web:TelemetryPath, State:ChangeHistory, Logging:Console:FormatterName\n",
+            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        await WaitForAsync(http, text => text.Contains("libvirt_capabilities_up{target=\"b\"} 1", StringComparison.Ordinal)); // Still at /metrics.
+
+        response = await http.PostAsync("/-/reload", null, TestContext.Current.CancellationToken);
+        Assert.Equal(
+            "reloaded; these changed settings take effect only after a restart: Web:TelemetryPath, State:ChangeHistory, Logging:Console:FormatterName\n",
+            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
     private void WriteConfig(params string[] names) =>
         File.WriteAllText(ConfigPath, $$"""
             { "Libvirt": { "Targets": [ {{string.Join(", ", names.Select(n => $$"""{ "Name": "{{n}}", "Uri": "qemu+tcp://{{n}}/system" }"""))}} ] } }

@@ -23,12 +23,15 @@ public sealed class ExporterServiceTests
         var hangingUri = $"qemu+tcp://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/system";
         var state = Directory.CreateTempSubdirectory("lce-e2e-").FullName;
 
+        // The named target comes from the file; the flags add the other two.
+        var config = Path.Combine(state, "..", Path.GetFileName(state) + ".json");
+        await File.WriteAllTextAsync(
+            config, $$"""{ "Libvirt": { "Targets": [ { "Name": "hanging", "Uri": "{{hangingUri}}", "Timeout": "00:00:03" } ] } }""", TestContext.Current.CancellationToken);
         var stderr = new StringWriter();
         await using var app = ExporterHost.Build(
             [
-                "--web.listen-address=127.0.0.1:0", "--state.directory", state, "--poll.interval=10m",
-                "--libvirt.uri", Reachable, "--libvirt.uri", hangingUri, "--libvirt.uri", Libvirtd.System,
-                "--Libvirt:Targets:1:Name=hanging", "--Libvirt:Targets:1:Timeout=00:00:03",
+                "--web.listen-address=127.0.0.1:0", "--state.directory", state, "--poll.interval=10m", "--config.file", config,
+                "--libvirt.uri", Reachable, "--libvirt.uri", Libvirtd.System,
             ],
             stderr,
             out _);

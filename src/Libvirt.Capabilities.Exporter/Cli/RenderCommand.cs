@@ -34,8 +34,17 @@ public static class RenderCommand
         {
             capabilities, domcaps, uri, readOnly, target,
         };
+        ServiceCommandLine.AddCollectorOptions(command);
         command.SetAction(parse =>
         {
+            var switchErrors = new List<string>();
+            var switches = new CollectorSwitches(ServiceCommandLine.CollectorOverrides(parse, switchErrors));
+            if (switchErrors.Count > 0)
+            {
+                stderr.WriteLine($"error: {switchErrors[0]}");
+                return Failure;
+            }
+
             var targetName = parse.GetValue(target)!;
             var uriValue = parse.GetValue(uri);
             var files = (Host: parse.GetValue(capabilities), Domcaps: parse.GetValue(domcaps) ?? []);
@@ -53,8 +62,8 @@ public static class RenderCommand
 
             var registry = Prometheus.Metrics.NewCustomRegistry();
             var exitCode = uriValue is null
-                ? RenderFiles(registry, targetName, files.Host, files.Domcaps, stderr)
-                : RenderLive(registry, connector, targetName, new ConnectionSettings(uriValue, parse.GetValue(readOnly)), stderr);
+                ? RenderFiles(registry, targetName, files.Host, files.Domcaps, switches, stderr)
+                : RenderLive(registry, connector, targetName, new ConnectionSettings(uriValue, parse.GetValue(readOnly)), switches, stderr);
             if (exitCode == 0)
             {
                 Export(registry, stdout);
@@ -65,7 +74,7 @@ public static class RenderCommand
         return command;
     }
 
-    private static int RenderFiles(CollectorRegistry registry, string target, FileInfo? hostFile, FileInfo[] domcapsFiles, TextWriter stderr)
+    private static int RenderFiles(CollectorRegistry registry, string target, FileInfo? hostFile, FileInfo[] domcapsFiles, CollectorSwitches switches, TextWriter stderr)
     {
         var samples = new List<Sample>();
         try
@@ -88,11 +97,12 @@ public static class RenderCommand
         }
 
         FingerprintCollector.Add(samples, target);
-        new SnapshotPublisher(registry).Publish(target, samples);
+        new SnapshotPublisher(registry).Publish(target, switches.Apply(samples));
         return 0;
     }
 
-    private static int RenderLive(CollectorRegistry registry, ILibvirtConnector connector, string target, ConnectionSettings settings, TextWriter stderr)
+    private static int RenderLive(
+        CollectorRegistry registry, ILibvirtConnector connector, string target, ConnectionSettings settings, CollectorSwitches switches, TextWriter stderr)
     {
         var redactedUri = LibvirtUri.Display(settings.Uri);
         if (CliConnection.TryOpen(connector, settings, stderr) is not { } connection)
@@ -116,7 +126,7 @@ public static class RenderCommand
             }
 
             new SnapshotPublisher(registry).Publish(
-                target, [.. SnapshotSamples.Capabilities(snapshot), .. SnapshotSamples.Health(snapshot, snapshot.CompletedAt, null)]);
+                target, [.. SnapshotSamples.Capabilities(snapshot, switches), .. SnapshotSamples.Health(snapshot, snapshot.CompletedAt, null)]);
             BuildInfo.Register(registry);
             return 0;
         }

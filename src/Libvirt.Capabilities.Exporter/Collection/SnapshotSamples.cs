@@ -6,8 +6,11 @@ namespace Libvirt.Capabilities.Exporter.Collection;
 /// <summary>Turns one target snapshot into gauge samples: its capabilities, and the health of the poll.</summary>
 public static class SnapshotSamples
 {
-    /// <summary>Host and domain-capabilities series plus their fingerprints. Drift compares these.</summary>
-    public static List<Sample> Capabilities(TargetSnapshot snapshot)
+    /// <summary>
+    /// Host and domain-capabilities series of the enabled collectors, plus the fingerprints of all of them.
+    /// Drift compares these.
+    /// </summary>
+    public static List<Sample> Capabilities(TargetSnapshot snapshot, CollectorSwitches switches)
     {
         var samples = new List<Sample>();
         if (snapshot.Host is { } host)
@@ -23,7 +26,7 @@ public static class SnapshotSamples
         CapabilitySamples.AddDefaultMachines(samples, snapshot.Target, snapshot.DefaultMachines);
 
         FingerprintCollector.Add(samples, snapshot.Target);
-        return samples;
+        return switches.Apply(samples);
     }
 
     /// <summary>The health series of a target that has not finished its first poll.</summary>

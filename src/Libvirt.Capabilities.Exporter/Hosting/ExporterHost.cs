@@ -26,10 +26,14 @@ public static partial class ExporterHost
     public static WebApplication? Build(string[] args, TextWriter stderr, out int exitCode, Action<IServiceCollection>? overrides = null)
     {
         exitCode = 0;
-        var flags = CommandLineFlags.Parse(args);
-        if (flags.Error is not null)
+        var flags = ServiceCommandLine.Parse(args);
+        if (flags.Errors.Count > 0)
         {
-            stderr.WriteLine($"error: {flags.Error}");
+            foreach (var error in flags.Errors)
+            {
+                stderr.WriteLine($"error: {error}");
+            }
+
             exitCode = ConfigurationError;
             return null;
         }
@@ -38,9 +42,9 @@ public static partial class ExporterHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         try
         {
-            if (flags.Values.GetValueOrDefault(CommandLineFlags.ConfigFileKey) is { } file)
+            if (flags.ConfigFile is { } file)
             {
-                builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+                ConfigFileSource.Add(builder.Configuration, file);
             }
 
             builder.Configuration.AddInMemoryCollection(flags.Values);
@@ -53,7 +57,7 @@ public static partial class ExporterHost
             return null;
         }
 
-        var settings = ExporterSettings.Load(builder.Configuration, out var errors);
+        var settings = ExporterSettings.Load(builder.Configuration, flags.Targets, out var errors);
         if (errors.Count > 0)
         {
             foreach (var error in errors)
@@ -65,18 +69,12 @@ public static partial class ExporterHost
             return null;
         }
 
-        if (!ConfigureLogFormat(builder))
-        {
-            stderr.WriteLine("error: invalid configuration: Logging:Console:FormatterName (--log.format) must be simple, json or systemd.");
-            exitCode = ConfigurationError;
-            return null;
-        }
-
+        ConfigureLogFormat(builder, settings.LogFormat);
         var endpoint = ListenAddress.TryParse(settings.Web.ListenAddress)!;
         var security = WebSecurity.Load(settings.Web.ConfigFile);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint, security.ConfigureListener));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        AddServices(builder.Services, settings);
+        AddServices(builder.Services, settings, flags.Targets);
         AddTelemetry(builder);
         overrides?.Invoke(builder.Services);
 
@@ -102,29 +100,38 @@ public static partial class ExporterHost
         return app;
     }
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
+
+    /// <summary>Runs until shutdown; 0 after a clean stop, 1 when it cannot start, 2 for a bad configuration.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (ServiceCommandLine.Parse(args) is { HelpRequested: true } help)
+        {
+            return ServiceCommandLine.Help(help.Parse, stdout);
+        }
+
         if (!NativeLibraryProbe.TryLoad(out var missing))
         {
-            await Console.Error.WriteLineAsync($"error: {missing}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"error: {missing}").ConfigureAwait(false);
             return StartupError;
         }
 
-        var app = Build(args, Console.Error, out var exitCode);
+        var app = Build(args, stderr, out var exitCode);
         if (app is null)
         {
             return exitCode;
         }
 
+        var address = app.Services.GetRequiredService<ExporterSettings>().Web.ListenAddress;
         try
         {
             await app.RunAsync().ConfigureAwait(false);
             return 0;
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
-            // Kestrel cannot bind (address in use, permission denied): one line, not a stack trace.
-            await Console.Error.WriteLineAsync($"error: cannot listen: {e.Message}").ConfigureAwait(false);
+            // Kestrel cannot bind (address in use, not local, permission denied): one line, not a stack trace.
+            await stderr.WriteLineAsync($"error: cannot listen on {address}: {e.Message}").ConfigureAwait(false);
             return StartupError;
         }
         finally
@@ -134,25 +141,22 @@ public static partial class ExporterHost
     }
 
     /// <summary>The slim builder does not pick the console formatter from configuration, so it is set here.</summary>
-    private static bool ConfigureLogFormat(WebApplicationBuilder builder)
+    private static void ConfigureLogFormat(WebApplicationBuilder builder, string format)
     {
-        switch (builder.Configuration["Logging:Console:FormatterName"])
+        switch (format)
         {
-            case null or "" or "simple":
-                return true;
             case "json":
                 builder.Logging.ClearProviders().AddJsonConsole();
-                return true;
+                break;
             case "systemd":
                 builder.Logging.ClearProviders().AddSystemdConsole();
-                return true;
-            default:
-                return false;
+                break;
         }
     }
 
-    private static void AddServices(IServiceCollection services, ExporterSettings settings)
+    private static void AddServices(IServiceCollection services, ExporterSettings settings, CommandLineTargets commandLine)
     {
+        services.AddSingleton(commandLine); // Reloads re-read the configuration, and add the same flag targets.
         var registry = Prometheus.Metrics.NewCustomRegistry();
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);

@@ -18,17 +18,18 @@ public sealed class LibvirtOptionsValidator : IValidateOptions<LibvirtOptions>
             {
                 errors.Add($"{key}:Uri (--libvirt.uri) is required.");
             }
-            else if (!System.Uri.TryCreate(target.Uri, UriKind.Absolute, out var parsed) || parsed.Scheme.Length < 2)
+            else if (LibvirtUriRule.Problem(target.Uri) is { } problem)
             {
-                errors.Add($"{key}:Uri '{Connection.LibvirtUri.Redact(target.Uri)}' is not a libvirt URI (driver[+transport]://[host][:port]/path, e.g. qemu:///system).");
+                errors.Add($"{key}:Uri {problem}");
             }
 
             DurationRule.Check($"{key}:Interval", target.Interval, TimeSpan.FromSeconds(1), errors);
             DurationRule.Check($"{key}:Timeout", target.Timeout, TimeSpan.FromSeconds(1), errors);
 
-            if (target.PasswordFile is { } file && !File.Exists(file))
+            if (target.PasswordFile is { } file && Unreadable(file) is { } reason)
             {
-                errors.Add($"{key}:PasswordFile '{file}' cannot be read.");
+                // The path is not shown: credential paths stay out of logs.
+                errors.Add($"{key}:PasswordFile cannot be read: {reason}.");
             }
         }
 
@@ -44,17 +45,52 @@ public sealed class LibvirtOptionsValidator : IValidateOptions<LibvirtOptions>
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>Opens the file, as the connection will: existence alone says nothing about permissions.</summary>
+    private static string? Unreadable(string file)
+    {
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read);
+            return null;
+        }
+        catch (FileNotFoundException)
+        {
+            return "no such file";
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return "no such directory";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return Directory.Exists(file) ? "it is a directory" : "permission denied";
+        }
+        catch (IOException e)
+        {
+            return e.GetType().Name;
+        }
+    }
 }
 
-/// <summary>Listen address syntax and the web configuration file.</summary>
+/// <summary>Listen address syntax, a telemetry path that shadows no other endpoint, and the web configuration file.</summary>
 public sealed class WebOptionsSemanticValidator : IValidateOptions<WebOptions>
 {
+    private static readonly string[] ReservedPaths = ["/healthz", "/readyz", "/-/reload"];
+
     public ValidateOptionsResult Validate(string? name, WebOptions options)
     {
         var errors = new List<string>();
         if (ListenAddress.TryParse(options.ListenAddress) is null)
         {
             errors.Add($"Web:ListenAddress (--web.listen-address) '{options.ListenAddress}' must be host:port, :port or [ipv6]:port with a port from 0 to 65535.");
+        }
+
+        var path = options.TelemetryPath.TrimEnd('/');
+        if (path.Length == 0 || ReservedPaths.Contains(path, StringComparer.OrdinalIgnoreCase)
+            || path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) || path.Equals("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"Web:TelemetryPath (--web.telemetry-path) '{options.TelemetryPath}' is taken by another endpoint; not /, {string.Join(", ", ReservedPaths)} or under /api (e.g. /metrics).");
         }
 
         if (!string.IsNullOrEmpty(options.ConfigFile) && !File.Exists(options.ConfigFile))
@@ -74,6 +110,41 @@ public sealed class WebOptionsSemanticValidator : IValidateOptions<WebOptions>
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+/// <summary>The state directory is probed: a file, or a directory the exporter cannot write, is an error at start.</summary>
+public sealed class StateOptionsSemanticValidator : IValidateOptions<StateOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StateOptions options)
+    {
+        var directory = options.Directory;
+        if (directory.Length == 0)
+        {
+            return ValidateOptionsResult.Success; // Persistence disabled.
+        }
+
+        if (File.Exists(directory))
+        {
+            return ValidateOptionsResult.Fail($"State:Directory (--state.directory) '{directory}' is a file, not a directory.");
+        }
+
+        try
+        {
+            // The exporter creates it anyway on the first save; creating it now proves it can.
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var probe = Path.Combine(directory, ".probe");
+            using (new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return ValidateOptionsResult.Success;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ValidateOptionsResult.Fail(
+                $"State:Directory (--state.directory) '{directory}' is not writable: {e.Message.TrimEnd('.')}; give a writable directory, or '' to disable persistence.");
+        }
     }
 }
 

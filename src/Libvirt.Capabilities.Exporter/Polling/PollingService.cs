@@ -5,9 +5,10 @@ namespace Libvirt.Capabilities.Exporter.Polling;
 /// <summary>
 /// Runs one independent <see cref="TargetPoller"/> loop per configured target until shutdown, and applies a
 /// configuration reload (SIGHUP or POST /-/reload): removed targets stop and every series of theirs is
-/// dropped at once, added targets start, changed targets restart, untouched targets keep running.
+/// dropped at once, added targets start, changed targets restart, untouched targets keep running. Settings read
+/// only at start (web, state, log format) are not applied: the reload names them as waiting for a restart.
 /// </summary>
-public sealed partial class PollingService(PollingContext context, IConfiguration configuration) : BackgroundService
+public sealed partial class PollingService(PollingContext context, IConfiguration configuration, CommandLineTargets commandLine) : BackgroundService
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, RunningTarget> running = new(StringComparer.Ordinal);
@@ -45,14 +46,17 @@ public sealed partial class PollingService(PollingContext context, IConfiguratio
         await Task.WhenAll(loops).ConfigureAwait(false);
     }
 
-    /// <summary>Re-reads the configuration sources and applies the target changes. Returns the errors, if any.</summary>
-    public IReadOnlyList<string> Reload()
+    /// <summary>What a reload did: rejected with <see cref="Errors"/>, or applied except for <see cref="NeedRestart"/>.</summary>
+    public sealed record ReloadOutcome(IReadOnlyList<string> Errors, IReadOnlyList<string> NeedRestart);
+
+    /// <summary>Re-reads the configuration sources and applies the target changes.</summary>
+    public ReloadOutcome Reload()
     {
         lock (gate)
         {
             if (!started)
             {
-                return ["the exporter is still starting; reload again once it serves"];
+                return new(["the exporter is still starting; reload again once it serves"], []);
             }
         }
 
@@ -61,7 +65,7 @@ public sealed partial class PollingService(PollingContext context, IConfiguratio
         try
         {
             (configuration as IConfigurationRoot)?.Reload();
-            settings = ExporterSettings.Load(configuration, out errors);
+            settings = ExporterSettings.Load(configuration, commandLine, out errors);
         }
         catch (Exception e) when (ConfigurationFileError.Is(e))
         {
@@ -73,9 +77,12 @@ public sealed partial class PollingService(PollingContext context, IConfiguratio
         if (errors.Count > 0)
         {
             LogReloadRejected(string.Join(" ", errors));
-            return errors;
+            return new(errors, []);
         }
 
+        // The running web server, state store and change log keep their start-up settings.
+        var needRestart = context.Settings.NeedRestartComparedTo(settings);
+        settings = settings with { Web = context.Settings.Web, State = context.Settings.State, LogFormat = context.Settings.LogFormat };
         var next = context with { Settings = settings };
         lock (gate)
         {
@@ -102,7 +109,12 @@ public sealed partial class PollingService(PollingContext context, IConfiguratio
 
         context.Observer?.Reconfigured(settings);
         LogReloaded(string.Join(", ", settings.Libvirt.EffectiveTargets.Select(t => t.EffectiveName)));
-        return [];
+        if (needRestart.Count > 0)
+        {
+            LogNeedRestart(string.Join(", ", needRestart));
+        }
+
+        return new([], needRestart);
     }
 
     private void Start(TargetOptions target, PollingContext targetContext, TargetPoller? predecessor = null)
@@ -155,6 +167,9 @@ public sealed partial class PollingService(PollingContext context, IConfiguratio
 
     [LoggerMessage(LogEvents.Reloaded, LogLevel.Information, "Configuration reloaded; targets: {Targets}")]
     private partial void LogReloaded(string targets);
+
+    [LoggerMessage(LogEvents.ReloadNeedsRestart, LogLevel.Warning, "Configuration reloaded, but these changed settings take effect only after a restart: {Keys}")]
+    private partial void LogNeedRestart(string keys);
 
     [LoggerMessage(LogEvents.ReloadRejected, LogLevel.Error, "Configuration reload rejected, the running configuration stays: {Errors}")]
     private partial void LogReloadRejected(string errors);

@@ -172,7 +172,7 @@ public sealed partial class TargetPoller : IDisposable
 
     private void AcceptCompleteSnapshot(TargetSnapshot snapshot)
     {
-        var capabilities = SnapshotSamples.Capabilities(snapshot);
+        var capabilities = SnapshotSamples.Capabilities(snapshot, context.Settings.Collectors);
         var facts = DriftDetector.Facts(capabilities);
         var changes = baseline is null ? [] : DriftDetector.Diff(Name, baseline, facts, snapshot.CompletedAt);
         if (baseline is not null)

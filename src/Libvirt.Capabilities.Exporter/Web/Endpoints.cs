@@ -24,13 +24,16 @@ public static class Endpoints
         {
             app.MapPost("/-/reload", async (PollingService polling, ExpositionRenderer renderer, CancellationToken cancel) =>
             {
-                if (polling.Reload() is { Count: > 0 } errors)
+                var outcome = polling.Reload();
+                if (outcome.Errors.Count > 0)
                 {
-                    return Results.Text("reload rejected:\n" + string.Join('\n', errors) + "\n", statusCode: StatusCodes.Status400BadRequest);
+                    return Results.Text("reload rejected:\n" + string.Join('\n', outcome.Errors) + "\n", statusCode: StatusCodes.Status400BadRequest);
                 }
 
                 await renderer.RenderAsync(cancel).ConfigureAwait(false); // Removed targets are gone from the next scrape.
-                return Results.Text("reloaded\n");
+                return Results.Text(outcome.NeedRestart.Count == 0
+                    ? "reloaded\n"
+                    : $"reloaded; these changed settings take effect only after a restart: {string.Join(", ", outcome.NeedRestart)}\n");
             });
         }
 
