@@ -5,6 +5,8 @@ Reads the exporter's /api/targets JSON (first target) for the domain-capabilitie
 plans the same calls the exporter makes (per emulator/arch/virt-type group: the default machine, then each
 requested machine that does not resolve to a machine already fetched), then times whole loops on one
 connection: identity (4 calls) + virConnectGetCapabilities + those domain-capabilities calls.
+With --event-loop, the connection is opened as the exporter opens it: libvirt's default event loop running in
+a thread (virEventRegisterDefaultImpl, virEventRunDefaultImpl) and keepalive 5 s x 3.
 Prints one line: calls=N loops=N wall_ms_median=X wall_ms_min=X cpu_ms_per_loop=X
 """
 import argparse
@@ -12,6 +14,7 @@ import json
 import re
 import resource
 import statistics
+import threading
 import time
 
 import libvirt
@@ -48,11 +51,17 @@ def main():
     parser.add_argument("--targets-json", required=True)
     parser.add_argument("--loops", type=int, default=50, help="at most this many loops")
     parser.add_argument("--seconds", type=float, default=15.0, help="and at most this long")
+    parser.add_argument("--event-loop", action="store_true", help="as the exporter: event loop thread and keepalive")
     args = parser.parse_args()
+    if args.event_loop:
+        libvirt.virEventRegisterDefaultImpl()
+        threading.Thread(target=lambda: [libvirt.virEventRunDefaultImpl() for _ in iter(int, 1)], daemon=True).start()
 
     with open(args.targets_json, encoding="utf-8") as f:
         target = json.load(f)[0]
     conn = libvirt.open(args.uri)
+    if args.event_loop:
+        conn.setKeepAlive(5, 3)
     calls = plan(conn, target["combinations"])
 
     walls = []

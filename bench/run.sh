@@ -137,21 +137,26 @@ poll_figures() {
   wait_ok "http://127.0.0.1:$port/readyz" 120 >/dev/null
   sleep 2
   local c0 b0 c1 b1 lines
-  c0=$(grep -c 'Polled ' "$work/$name.log" || true); b0=$(ticks "$p")
+  c0=$(grep -c 'Polled ' "$work/$name.log" || true); b0=$(ticks "$p"); a0=$(api_seconds)
   sleep "$window"
-  c1=$(grep -c 'Polled ' "$work/$name.log" || true); b1=$(ticks "$p")
+  c1=$(grep -c 'Polled ' "$work/$name.log" || true); b1=$(ticks "$p"); a1=$(api_seconds)
   polls=$((c1 - c0))
   lines=$(grep 'Polled ' "$work/$name.log" | tail -n +"$c0" | head -n $((polls + 1)))   # one before the window: gaps
   poll_ms=$(tail -n +2 <<<"$lines" | grep -o ' in [0-9]* ms' | awk '{print $2}' | median)
   full_ms=$(awk -v i="$interval" '{split(substr($0, 1, 12), t, ":"); s = t[1] * 3600 + t[2] * 60 + t[3]
     if (NR > 1) printf "%.0f\n", (s - prev - i) * 1000; prev = s}' <<<"$lines" | median)
   poll_cpu_ms=$(awk -v t=$((b1 - b0)) -v n="$polls" -v hz="$tck" 'BEGIN {printf "%.1f", t * 1000 / hz / n}')
-  api_ms=$(curl -sf "http://127.0.0.1:$port/metrics" | awk '
-    /^libvirt_capabilities_api_call_duration_seconds_sum/ {sum += $NF}
-    /^libvirt_capabilities_api_call_duration_seconds_count.*virConnectGetCapabilities/ {n = $NF}
-    END {printf "%.1f", sum * 1000 / n}')
+  api_ms=$(awk -v a="$a0" -v b="$a1" 'BEGIN {split(a, x); split(b, y); printf "%.1f", (y[1] - x[1]) * 1000 / (y[2] - x[2])}')
   poll_rss=$(rss_mb "$p")
   kill "$p"; wait "$p" 2>/dev/null || true
+}
+
+# api_seconds: the exporter's total seconds in libvirt calls, and its number of polls that called libvirt.
+api_seconds() {
+  curl -sf "http://127.0.0.1:$port/metrics" | awk '
+    /^libvirt_capabilities_api_call_duration_seconds_sum/ {sum += $NF}
+    /^libvirt_capabilities_api_call_duration_seconds_count.*virConnectGetCapabilities/ {n = $NF}
+    END {print sum, n}'
 }
 
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
@@ -160,7 +165,7 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print "machine: " $2}' >&2
 log "$(nproc) cores, kernel $(uname -r), $(virsh -c qemu:///system version 2>/dev/null | tr '\n' ' ')"
 
-declare -A idle_cpu start_ms scrape_gz series_s idle_rss peak_rss pollms pollcpu rawms rawcpu rawcalls apims fullms
+declare -A idle_cpu start_ms scrape_gz series_s idle_rss peak_rss pollms pollcpu rawms rawcpu rawcalls apims fullms rawevms
 for policy in default all; do
   log "exporter, --libvirt.machines $policy: start, scrapes"
   t0=$(now_ns)
@@ -182,7 +187,7 @@ for policy in default all; do
   log "exporter, --libvirt.machines $policy, DOTNET_gcServer=0"
   t0=$(now_ns)
   DOTNET_gcServer=0 start "exporter-$policy-wks" "$exporter" --web.listen-address "127.0.0.1:$port" \
-    --state.directory "$work/state-$policy" --poll.interval 1h --libvirt.machines "$policy"
+    --state.directory "$work/state-$policy-wks" --poll.interval 1h --libvirt.machines "$policy"
   ep=$pid; wait_ok "http://127.0.0.1:$port/readyz" 120 >/dev/null; sleep 3
   scrape_figures "exporter AOT, $policy, DOTNET_gcServer=0" "$ep" "http://127.0.0.1:$port/metrics"
   kill "$ep"; wait "$ep" 2>/dev/null || true
@@ -208,6 +213,9 @@ for policy in default all; do
   rawms[$policy]=$(sed 's/.*wall_ms_median=\([^ ]*\).*/\1/' <<<"$raw")
   rawcpu[$policy]=$(sed 's/.*cpu_ms_per_loop=\([^ ]*\).*/\1/' <<<"$raw")
   rawcalls[$policy]=$(sed 's/^calls=\([0-9]*\).*/\1/' <<<"$raw")
+  raw=$(/usr/bin/python3 bench/raw_loop.py --targets-json "$work/targets-$policy.json" --loops 40 --seconds 15 --event-loop)
+  log "  with the exporter's event loop thread and keepalive: $raw"
+  rawevms[$policy]=$(sed 's/.*wall_ms_median=\([^ ]*\).*/\1/' <<<"$raw")
 done
 
 log "Debian's Go prometheus-libvirt-exporter"
@@ -275,11 +283,11 @@ cat <<EOF
 ## Polls (exporter polling every 1 s (default) or 3 s (all), no jitter, for 18 s, nothing scraping; raw = bench/raw_loop.py: same calls, one connection)
 "reported" = PollCompleted / libvirt_capabilities_scrape_duration_seconds (libvirt calls and parsing); "full" = also
 sample building, drift and staging (gap between polls minus the interval). Medians.
-| policy | libvirt calls per poll | reported poll ms | of which libvirt calls ms | full poll ms | exporter CPU ms per poll | raw loop ms | raw loop CPU ms | reported / raw | full / raw |
-|---|---|---|---|---|---|---|---|---|---|
+| policy | libvirt calls per poll | reported poll ms | of which libvirt calls ms | full poll ms | exporter CPU ms per poll | raw loop ms | raw loop CPU ms | raw loop with event loop ms | reported / raw | full / raw |
+|---|---|---|---|---|---|---|---|---|---|---|
 EOF
 for policy in default all; do
-  echo "| $policy | ${rawcalls[$policy]} | ${pollms[$policy]} | ${apims[$policy]} | ${fullms[$policy]} | ${pollcpu[$policy]} | ${rawms[$policy]} | ${rawcpu[$policy]} | $(ratio "${pollms[$policy]}" "${rawms[$policy]}") | $(ratio "${fullms[$policy]}" "${rawms[$policy]}") |"
+  echo "| $policy | ${rawcalls[$policy]} | ${pollms[$policy]} | ${apims[$policy]} | ${fullms[$policy]} | ${pollcpu[$policy]} | ${rawms[$policy]} | ${rawcpu[$policy]} | ${rawevms[$policy]} | $(ratio "${pollms[$policy]}" "${rawms[$policy]}") | $(ratio "${fullms[$policy]}" "${rawms[$policy]}") |"
 done
 cat <<EOF
 
