@@ -283,6 +283,7 @@ cat <<EOF
 ## Polls (exporter polling every 1 s (default) or 3 s (all), no jitter, for 18 s, nothing scraping; raw = bench/raw_loop.py: same calls, one connection)
 "reported" = PollCompleted / libvirt_capabilities_scrape_duration_seconds (libvirt calls and parsing); "full" = also
 sample building, drift and staging (gap between polls minus the interval). Medians.
+
 | policy | libvirt calls per poll | reported poll ms | of which libvirt calls ms | full poll ms | exporter CPU ms per poll | raw loop ms | raw loop CPU ms | raw loop with event loop ms | reported / raw | full / raw |
 |---|---|---|---|---|---|---|---|---|---|---|
 EOF
