@@ -12,12 +12,6 @@ namespace Libvirt.Capabilities.Exporter.Metrics;
 public sealed partial class ExpositionRenderer(CollectorRegistry registry, SnapshotPublisher publisher, ILogger<ExpositionRenderer> logger)
     : BackgroundService
 {
-    /// <summary>
-    /// Changes within this window after a rendering are rendered together: with many targets, every poll would
-    /// otherwise render every target's series again (CPU growing with the square of the target count).
-    /// </summary>
-    public static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(1);
-
     private readonly SemaphoreSlim changed = new(0, 1);
     private readonly SemaphoreSlim rendering = new(1, 1);
     private volatile Exposition current = Exposition.Empty;
@@ -72,7 +66,6 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
                     LogRenderFailed(e); // The previous rendering stays served.
                 }
 
-                await Task.Delay(MinimumInterval, stoppingToken).ConfigureAwait(false);
                 await changed.WaitAsync(stoppingToken).ConfigureAwait(false);
             }
         }

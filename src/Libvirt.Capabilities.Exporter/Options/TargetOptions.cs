@@ -33,6 +33,7 @@ public sealed class TargetOptions
     public const string DefaultGroup = "default";
 
     /// <summary>How to open this target; reads the password file at each call, so a rotated password is picked up.</summary>
+    /// <exception cref="IOException">The password file cannot be read; the message names neither the file nor its content.</exception>
     public ConnectionSettings ConnectionSettings()
     {
         if (Username is null && PasswordFile is null)
@@ -40,7 +41,17 @@ public sealed class TargetOptions
             return new ConnectionSettings(Uri, ReadOnly);
         }
 
-        var password = PasswordFile is null ? null : File.ReadLines(PasswordFile).FirstOrDefault();
+        string? password = null;
+        try
+        {
+            password = PasswordFile is null ? null : File.ReadLines(PasswordFile).FirstOrDefault();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The path is a credential location: say what failed, not where.
+            throw new IOException($"the password file (PasswordFile) cannot be read: {(e is UnauthorizedAccessException ? "permission denied" : e.GetType().Name)}");
+        }
+
         return new ConnectionSettings(Uri, ReadOnly, new LibvirtCredentials(Username, password));
     }
 

@@ -217,10 +217,11 @@ public sealed partial class TargetPoller : IDisposable
             DropConnection();
         }
 
-        var settingsForOpen = new ConnectionSettings(target.Uri, target.ReadOnly, Credentials());
+
         try
         {
-            connection = await worker.RunAsync("connect", _ => context.Connector.Open(settingsForOpen), timeout, stopping).ConfigureAwait(false);
+            // The password file is read on the target's thread too: a file that blocks (a FIFO) stalls only this target.
+            connection = await worker.RunAsync("connect", _ => context.Connector.Open(target.ConnectionSettings()), timeout, stopping).ConfigureAwait(false);
         }
         catch (LibvirtException e)
         {
@@ -230,17 +231,6 @@ public sealed partial class TargetPoller : IDisposable
 
         LogConnected(Name, RedactedUri, target.ReadOnly);
         return connection;
-    }
-
-    private LibvirtCredentials? Credentials()
-    {
-        if (target.Username is null && target.PasswordFile is null)
-        {
-            return null;
-        }
-
-        var password = target.PasswordFile is null ? null : File.ReadLines(target.PasswordFile).FirstOrDefault();
-        return new LibvirtCredentials(target.Username, password);
     }
 
     private void DropConnection()

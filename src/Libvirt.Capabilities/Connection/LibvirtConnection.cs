@@ -46,7 +46,9 @@ public sealed unsafe class LibvirtConnection : ILibvirtConnection
 
             if (raw == nint.Zero)
             {
-                throw Checked.LastError(nameof(NativeMethods.virConnectOpenAuth));
+                // libvirt's message may quote what the URI pointed at (an ssh identity file, a pkipath certificate).
+                var error = Checked.LastError(nameof(NativeMethods.virConnectOpenAuth));
+                throw new LibvirtException(error.Api, error.Code, error.ErrorDomain, LibvirtUri.RedactSecretsOf(settings.Uri, error.LibvirtMessage));
             }
         }
         finally

@@ -26,6 +26,53 @@ public static partial class LibvirtUri
         return end < 0 ? redacted : redacted[..end];
     }
 
+    /// <summary>
+    /// Removes from <paramref name="text"/> every value the URI carries in its query (keyfile=/path, pkipath=/dir,
+    /// ...) and its user-info parts, wherever they appear: libvirt quotes them in its own words ("Identity file
+    /// /path not accessible", "Cannot read CA certificate '/dir/cacert.pem'"), outside any URI.
+    /// </summary>
+    public static string RedactSecretsOf(string uri, string text)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        var secrets = new List<string>();
+        var query = uri.IndexOf('?', StringComparison.Ordinal);
+        if (query >= 0)
+        {
+            foreach (var pair in uri[(query + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var value = pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..];
+                secrets.Add(value);
+                secrets.Add(System.Net.WebUtility.UrlDecode(value));
+            }
+        }
+
+        if (UserInfoOf(uri) is { } userInfo)
+        {
+            secrets.AddRange(userInfo.Split(':', 2));
+        }
+
+        var redacted = Redact(text);
+        foreach (var secret in secrets.Where(s => s.Length >= 3).Distinct().OrderByDescending(s => s.Length))
+        {
+            redacted = redacted.Replace(secret, "<redacted>", StringComparison.Ordinal);
+        }
+
+        return redacted;
+    }
+
+    private static string? UserInfoOf(string uri)
+    {
+        var start = uri.IndexOf("://", StringComparison.Ordinal) is var i and >= 0 ? i + 3 : uri.IndexOf(':', StringComparison.Ordinal) + 1;
+        var end = uri.IndexOfAny(['/', '?', '#'], start) is var j and >= 0 ? j : uri.Length;
+        if (end <= start)
+        {
+            return null;
+        }
+
+        var at = uri.LastIndexOf('@', end - 1, end - start);
+        return at < 0 ? null : uri[start..at];
+    }
+
     [GeneratedRegex(@"\b([a-zA-Z][a-zA-Z0-9+.\-]*://)[^\s/?#'""]*@")]
     private static partial Regex UserInfo();
 
