@@ -25,7 +25,8 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
         var started = time.GetTimestamp();
         var errors = new List<CollectionError>();
 
-        var run = new Run(target, errors, progress ?? new TargetWorker.Progress(), abandoned);
+        using var content = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var run = new Run(target, errors, progress ?? new TargetWorker.Progress(), content, abandoned);
         var info = Step(run, "identity", () => new TargetInfo(
             Call(run, "virConnectGetHostname", connection.GetHostname),
             Call(run, "virConnectGetLibVersion", connection.GetLibVersion),
@@ -33,7 +34,7 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
             Call(run, "virConnectGetVersion", connection.GetHypervisorVersion)));
 
         var host = Step(run, "host", () =>
-            HostCapabilitiesParser.Parse(Call(run, "virConnectGetCapabilities", connection.GetCapabilities), XmlLimits.Default, run.Abandoned));
+            HostCapabilitiesParser.Parse(Document(run, "", Call(run, "virConnectGetCapabilities", connection.GetCapabilities)), XmlLimits.Default, run.Abandoned));
 
         var (domainCaps, defaults) = host is null ? ([], []) : CollectDomainCaps(run, connection, host, selection);
         if (errors.Count > 0)
@@ -41,7 +42,11 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
             activity?.SetStatus(ActivityStatusCode.Error, errors[0].Message);
         }
 
-        return new TargetSnapshot(target, time.GetUtcNow(), time.GetElapsedTime(started), info, host, domainCaps, errors) { DefaultMachines = defaults };
+        return new TargetSnapshot(target, time.GetUtcNow(), time.GetElapsedTime(started), info, host, domainCaps, errors)
+        {
+            DefaultMachines = defaults,
+            ContentHash = Convert.ToHexStringLower(content.GetHashAndReset()),
+        };
     }
 
     /// <summary>
@@ -106,9 +111,20 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
 
     private DomainCapabilities? Fetch(Run run, ILibvirtConnection connection, DomainCapsGroup group, string? machine) =>
         Step(run, "domain", () => DomainCapabilitiesParser.Parse(
-            Call(run, "virConnectGetDomainCapabilities", () => connection.GetDomainCapabilities(group.Emulator, group.Arch, machine, group.VirtType)),
+            Document(
+                run,
+                $"{group.Emulator}|{group.Arch}|{machine}|{group.VirtType}",
+                Call(run, "virConnectGetDomainCapabilities", () => connection.GetDomainCapabilities(group.Emulator, group.Arch, machine, group.VirtType))),
             XmlLimits.Default,
             run.Abandoned), new DomainCapsRequest(group.Emulator, group.Arch, machine, group.VirtType));
+
+    /// <summary>Adds a document and the request it answers to the poll's content hash.</summary>
+    private static string Document(Run run, string request, string xml)
+    {
+        run.Content.AppendData(System.Text.Encoding.UTF8.GetBytes(request + "\n"));
+        run.Content.AppendData(System.Text.Encoding.UTF8.GetBytes(xml));
+        return xml;
+    }
 
     private static bool RefusedForGood(Run run) => run.Errors.Count > 0 && run.Errors[^1].Reason == ErrorReasons.ReadOnly;
 
@@ -157,5 +173,6 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
     }
 
     /// <summary>The state one collection threads through its steps.</summary>
-    private sealed record Run(string Target, List<CollectionError> Errors, TargetWorker.Progress Progress, CancellationToken Abandoned);
+    private sealed record Run(
+        string Target, List<CollectionError> Errors, TargetWorker.Progress Progress, System.Security.Cryptography.IncrementalHash Content, CancellationToken Abandoned);
 }

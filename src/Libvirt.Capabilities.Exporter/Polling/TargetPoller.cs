@@ -172,6 +172,15 @@ public sealed partial class TargetPoller : IDisposable
 
     private void AcceptCompleteSnapshot(TargetSnapshot snapshot)
     {
+        if (lastGood?.ContentHash is { } previous && previous == snapshot.ContentHash && baseline is not null && baselinePersisted)
+        {
+            // libvirt answered byte for byte as before: the samples, facts and drift would be the same.
+            lastGood = snapshot;
+            backoff = Settings.Poll.BackoffInitial;
+            context.Observer?.Accepted(snapshot);
+            return;
+        }
+
         var capabilities = SnapshotSamples.Capabilities(snapshot, context.Settings.Collectors);
         var facts = DriftDetector.Facts(capabilities);
         var changes = baseline is null ? [] : DriftDetector.Diff(Name, baseline, facts, snapshot.CompletedAt);

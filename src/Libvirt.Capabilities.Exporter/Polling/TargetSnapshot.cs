@@ -16,6 +16,9 @@ public sealed record TargetSnapshot(
     /// <summary>The machine libvirt picks by default for each emulator, arch and domain type (machine = the resolved name).</summary>
     public IReadOnlyList<DomainCapsCombination> DefaultMachines { get; init; } = [];
 
+    /// <summary>A hash of every document read and the request it answered: equal hashes mean equal capabilities.</summary>
+    public string? ContentHash { get; init; }
+
     /// <summary>The target answered and its host capabilities parsed; domain-capabilities errors do not make it down.</summary>
     public bool Up => Host is not null;
 }
