@@ -24,13 +24,8 @@ public static class CompatCommand
     public static int Invoke(ILibvirtConnector connector, string[] args, TextWriter stdout, TextWriter stderr)
     {
         var parse = Create(connector, stdout, stderr).Parse(args);
-        if (parse.Errors.Count > 0)
+        if (CliUsage.Failed(parse, stderr))
         {
-            foreach (var error in parse.Errors)
-            {
-                stderr.WriteLine($"error: {error.Message}");
-            }
-
             return Error;
         }
 
@@ -59,7 +54,7 @@ public static class CompatCommand
                 return Error;
             }
 
-            var destination = Connect(connector, parse.GetValue(uri)!, stderr);
+            var destination = CliConnection.TryOpen(connector, new ConnectionSettings(parse.GetValue(uri)!), stderr);
             if (destination is null)
             {
                 return Error;
@@ -97,25 +92,6 @@ public static class CompatCommand
         }
 
         return failed ? null : documents;
-    }
-
-    private static ILibvirtConnection? Connect(ILibvirtConnector connector, string uri, TextWriter stderr)
-    {
-        if (connector is LibvirtConnector && !NativeLibraryProbe.TryLoad(out var missing))
-        {
-            stderr.WriteLine($"error: {missing}");
-            return null;
-        }
-
-        try
-        {
-            return connector.Open(new ConnectionSettings(uri));
-        }
-        catch (LibvirtException e)
-        {
-            stderr.WriteLine($"error: {LibvirtUri.Display(uri)}: cannot connect: {e.LibvirtMessage}");
-            return null;
-        }
     }
 
     private static int Compare(Run run, ILibvirtConnection destination, List<Document> documents)

@@ -31,13 +31,8 @@ public static class DiffCommand
         var newer = new Argument<string>("NEW") { Description = "The same kind as OLD." };
         var command = new Command("diff", "Print the capability changes between two captures or two documents.") { format, older, newer };
         var parse = command.Parse(args);
-        if (parse.Errors.Count > 0)
+        if (CliUsage.Failed(parse, stderr))
         {
-            foreach (var error in parse.Errors)
-            {
-                stderr.WriteLine($"error: {error.Message}");
-            }
-
             return Error;
         }
 
