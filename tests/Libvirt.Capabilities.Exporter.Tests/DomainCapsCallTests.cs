@@ -11,8 +11,8 @@ namespace Libvirt.Capabilities.Exporter.Tests;
 
 /// <summary>
 /// The domain-capabilities calls a poll makes, counted at the libvirt seam: an alias reuses the document of the
-/// machine it resolves to; and one failing call fails only the <c>domain</c> stage, as docs/metrics.md and the
-/// README state (only complete polls replace the published capabilities).
+/// machine it resolves to; and one failing call fails only the <c>domain</c> stage, as docs/metrics.md states: the
+/// rest of the poll is published, the failed group keeps its last good data (stale), and no drift is invented.
 /// </summary>
 public sealed class DomainCapsCallTests : IDisposable
 {
@@ -89,7 +89,7 @@ public sealed class DomainCapsCallTests : IDisposable
     }
 
     [Fact]
-    public async Task One_failing_combination_fails_the_domain_stage_only_and_keeps_the_last_complete_publication()
+    public async Task One_failing_combination_fails_the_domain_stage_only_and_keeps_its_last_good_data_stale()
     {
         var logs = new CapturingLogger();
         using var poller = PollerFactory.Create(harness, Target(), logger: logs);
@@ -100,7 +100,7 @@ public sealed class DomainCapsCallTests : IDisposable
         var recorded = harness.Libvirt.DomainCapsXml;
         harness.Libvirt.DomainCapsXml = (emulator, arch, machine, virtType) => (arch, machine, virtType) == ("i686", "pc", "kvm")
             ? throw new LibvirtException("virConnectGetDomainCapabilities", 1, 10, "internal error: QEMU unexpectedly closed the monitor")
-            : recorded(emulator, arch, machine, virtType).Replace("<backup supported='yes'/>", "<backup supported='no'/>", StringComparison.Ordinal);
+            : BackupUnsupported(recorded(emulator, arch, machine, virtType));
 
         Assert.False(await poller.PollOnceAsync(TestContext.Current.CancellationToken));
         var failed = harness.Scrape();
@@ -115,30 +115,81 @@ public sealed class DomainCapsCallTests : IDisposable
         Assert.Equal(("domain", "libvirt_error", "i686", "pc", "kvm"), (error.Stage, error.Reason, error.Request?.Arch, error.Request?.Machine, error.Request?.VirtType));
         Assert.Contains(logs.Lines, l => l.Level == LogLevel.Warning && l.Text.Contains("domain failed (libvirt_error)", StringComparison.Ordinal) && l.Text.Contains("QEMU unexpectedly closed", StringComparison.Ordinal));
 
-        // Documented: only complete polls replace the published capabilities; the half-new data is not drift.
-        Assert.Equal(CapabilityLines(good), CapabilityLines(failed));
-        Assert.Empty(harness.Changes.Recent());
+        // The combinations that answered are fresh; pc on i686/kvm (no other alias resolves to its machine) keeps
+        // its last good data, marked stale. The change is counted for the fresh ones only, never for the failed one.
+        Assert.Equal(SeriesOf(good, "i686", "pc", "kvm"), SeriesOf(failed, "i686", "pc", "kvm"));
+        Assert.Contains("libvirt_capabilities_stale_combinations{target=\"t1\"} 1", failed, StringComparison.Ordinal);
         Assert.True(status.Stale);
+        Assert.Equal([("i686", "pc", "kvm")], status.Combinations.Where(c => c.Stale).Select(c => (c.Arch, c.Machine, c.VirtType)));
+        var combinations = RenderRunner.CountSeries(good, "libvirt_domcaps_info");
+        Assert.Equal(combinations - 1, BackupChanges().Count);
+        Assert.DoesNotContain(BackupChanges(), c => (c.Labels["arch"], c.Labels["machine"], c.Labels["virt_type"]) == ("i686", "pc", "kvm"));
 
-        // The call answers again: the change is published and counted once, per x86 combination.
-        harness.Libvirt.DomainCapsXml = (emulator, arch, machine, virtType) =>
-            recorded(emulator, arch, machine, virtType).Replace("<backup supported='yes'/>", "<backup supported='no'/>", StringComparison.Ordinal);
+        // The call answers again: its own change is published and counted, once.
+        harness.Libvirt.DomainCapsXml = (emulator, arch, machine, virtType) => BackupUnsupported(recorded(emulator, arch, machine, virtType));
         Assert.True(await poller.PollOnceAsync(TestContext.Current.CancellationToken));
         var recovered = harness.Scrape();
         Assert.Contains("libvirt_capabilities_collection_success{target=\"t1\",stage=\"domain\"} 1", recovered, StringComparison.Ordinal);
-        // Both recorded documents report backup supported, so every published combination changes once.
-        Assert.All(new[] { "domcaps-x86_64-kvm-q35.xml", "domcaps-aarch64-qemu-virt.xml" }, f => Assert.Contains("<backup supported='yes'/>", RecordedLibvirt.Fixture(f), StringComparison.Ordinal));
-        Assert.Equal(
-            RenderRunner.CountSeries(good, "libvirt_domcaps_info"),
-            harness.Changes.Recent().Count(c => (c.Scope, c.Change, c.Labels["feature"], c.Old, c.New) == ("domcaps_feature_supported", "changed", "backup", "1", "0")));
-        Assert.NotEqual(CapabilityLines(good), CapabilityLines(recovered));
+        Assert.Contains("libvirt_capabilities_stale_combinations{target=\"t1\"} 0", recovered, StringComparison.Ordinal);
+        Assert.False(harness.Board.All.Single().Stale);
+        Assert.Equal(combinations, BackupChanges().Count);
+        Assert.Single(BackupChanges(), c => (c.Labels["arch"], c.Labels["machine"], c.Labels["virt_type"]) == ("i686", "pc", "kvm"));
     }
+
+    [Fact]
+    public async Task A_combination_failing_from_the_first_poll_leaves_the_others_published_and_is_adopted_without_drift_even_after_a_restart()
+    {
+        var recorded = harness.Libvirt.DomainCapsXml;
+        harness.Libvirt.DomainCapsXml = (emulator, arch, machine, virtType) => (arch, virtType) == ("aarch64", "qemu")
+            ? throw new LibvirtException("virConnectGetDomainCapabilities", 1, 10, "internal error: QEMU unexpectedly closed the monitor")
+            : recorded(emulator, arch, machine, virtType);
+        using (var first = PollerFactory.Create(harness, Target()))
+        {
+            Assert.False(await first.PollOnceAsync(TestContext.Current.CancellationToken));
+            Assert.False(await first.PollOnceAsync(TestContext.Current.CancellationToken));
+        }
+
+        var partial = harness.Scrape();
+        Assert.Contains("libvirt_capabilities_up{target=\"t1\"} 1", partial, StringComparison.Ordinal);
+        Assert.Contains("libvirt_capabilities_stale_combinations{target=\"t1\"} 0", partial, StringComparison.Ordinal);
+        Assert.Empty(SeriesOf(partial, "aarch64", null, "qemu"));
+        Assert.NotEmpty(SeriesOf(partial, "x86_64", "q35", "kvm"));
+        Assert.Contains(RenderRunner.SeriesLines(partial), l => l.StartsWith("libvirt_guest_machine_info{", StringComparison.Ordinal));
+
+        // A restart (the state file) and the group answering at last: its data appears, and none of it is drift.
+        using var restarted = new PollerHarness(harness.StateDirectory);
+        using var second = PollerFactory.Create(restarted, Target());
+        Assert.True(await second.PollOnceAsync(TestContext.Current.CancellationToken));
+        Assert.NotEmpty(SeriesOf(restarted.Scrape(), "aarch64", null, "qemu"));
+        Assert.Empty(restarted.Changes.Recent());
+        Assert.Empty(harness.Changes.Recent());
+
+        // Later changes of that group are drift as usual.
+        restarted.Libvirt.DomainCapsXml = (emulator, arch, machine, virtType) => BackupUnsupported(recorded(emulator, arch, machine, virtType));
+        Assert.True(await second.PollOnceAsync(TestContext.Current.CancellationToken));
+        Assert.Contains(restarted.Changes.Recent(), c => c.Labels.GetValueOrDefault("arch") == "aarch64" && c.Labels.GetValueOrDefault("virt_type") == "qemu");
+    }
+
+    private List<Drift.CapabilityChange> BackupChanges() =>
+        [.. harness.Changes.Recent().Where(c => (c.Scope, c.Change, c.Labels["feature"], c.Old, c.New) == ("domcaps_feature_supported", "changed", "backup", "1", "0"))];
+
+    private static string BackupUnsupported(string xml)
+    {
+        Assert.Contains("<backup supported='yes'/>", xml, StringComparison.Ordinal);
+        return xml.Replace("<backup supported='yes'/>", "<backup supported='no'/>", StringComparison.Ordinal);
+    }
+
+    /// <summary>The domain-capabilities series of one combination (any machine when <paramref name="machine"/> is null).</summary>
+    private static List<string> SeriesOf(string text, string arch, string? machine, string virtType) =>
+    [
+        .. RenderRunner.SeriesLines(text).Where(l => l.StartsWith("libvirt_domcaps_", StringComparison.Ordinal)
+            && l.Contains($"arch=\"{arch}\",", StringComparison.Ordinal)
+            && (machine is null || l.Contains($"machine=\"{machine}\",", StringComparison.Ordinal))
+            && l.Contains($"virt_type=\"{virtType}\"", StringComparison.Ordinal)),
+    ];
 
     private static TargetOptions Target() => new() { Name = "t1", Uri = "qemu+tcp://recorded/system" };
 
     private static string DefaultMachineOf(string arch) =>
         XDocument.Parse(new RecordedLibvirt().DomainCapsXml(null, arch, null, null)).Root!.Element("machine")!.Value;
-
-    private static List<string> CapabilityLines(string text) =>
-        [.. RenderRunner.SeriesLines(text).Where(l => l.StartsWith("libvirt_domcaps_", StringComparison.Ordinal) || l.StartsWith("libvirt_host_", StringComparison.Ordinal) || l.StartsWith("libvirt_guest_", StringComparison.Ordinal))];
 }

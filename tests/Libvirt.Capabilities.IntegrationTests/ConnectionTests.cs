@@ -102,4 +102,18 @@ public sealed class ConnectionTests
         Assert.NotEqual(0, error.Code);
         Assert.False(string.IsNullOrWhiteSpace(error.LibvirtMessage));
     }
+
+    [Fact]
+    public void Errors_of_calls_on_an_open_connection_do_not_quote_the_uri_query()
+    {
+        // The emulator argument points at the very path the URI's query names, so libvirt's error quotes it.
+        const string SocketPath = "/run/libvirt/libvirt-sock";
+        using var connection = Libvirtd.Open(Libvirtd.System + "?socket=" + SocketPath);
+
+        var error = Assert.Throws<LibvirtException>(() => connection.GetDomainCapabilities(SocketPath, "x86_64", null, "kvm"));
+
+        Assert.Equal("virConnectGetDomainCapabilities", error.Api);
+        Assert.Contains("<redacted>", error.LibvirtMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain(SocketPath, error.Message, StringComparison.Ordinal);
+    }
 }

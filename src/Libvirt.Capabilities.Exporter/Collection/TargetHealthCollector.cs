@@ -25,6 +25,10 @@ public static class TargetHealthCollector
     public static readonly MetricFamily LastChange = MetricFamily.Target(
         "libvirt_capabilities_last_change_timestamp_seconds", "Unix time at which a capability change (drift, not capacity) of the target was last detected.");
 
+    public static readonly MetricFamily StaleCombinations = MetricFamily.Target(
+        "libvirt_capabilities_stale_combinations",
+        "Domain-capabilities combinations published with the data of an earlier poll because their call failed in the last one.");
+
     public static readonly IReadOnlyList<string> Stages = ["connect", "identity", "host", "domain"];
 
     /// <summary>Before the first poll ends: the target exists and is not up, so an alert on up == 0 can fire.</summary>
@@ -35,6 +39,11 @@ public static class TargetHealthCollector
     public static void Collect(TargetSnapshot snapshot, DateTimeOffset? lastSuccess, DateTimeOffset? lastChange, SampleSink sink)
     {
         sink.Add(Up, snapshot.Up);
+        if (snapshot.Up)
+        {
+            sink.Add(StaleCombinations, snapshot.CarriedOver.Count);
+        }
+
         sink.Add(ScrapeDuration, snapshot.Duration.TotalSeconds);
         if (lastSuccess is { } success)
         {

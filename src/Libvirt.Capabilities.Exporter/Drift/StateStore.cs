@@ -132,7 +132,11 @@ public sealed class StateStore(string directory)
 /// read-only, machine selection): a baseline collected differently is not compared, or the configuration change
 /// would look like drift. Settings that do not change the data (interval, timeout, credentials) are not in it.</param>
 public sealed record PersistedTarget(
-    int Version, string Target, string Collection, DateTimeOffset SavedAt, string? LibvirtVersion, string? HypervisorVersion, List<SeriesFact> Facts);
+    int Version, string Target, string Collection, DateTimeOffset SavedAt, string? LibvirtVersion, string? HypervisorVersion, List<SeriesFact> Facts)
+{
+    /// <summary>Domain-capabilities groups (emulator|arch|virt_type) whose calls had failed since the facts began: their first data is not drift.</summary>
+    public List<string>? UncollectedGroups { get; init; }
+}
 
 [JsonSerializable(typeof(PersistedTarget))]
 [JsonSourceGenerationOptions(WriteIndented = false)]

@@ -144,6 +144,12 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
             }
 
             var reason = ErrorReasons.Classify(e);
+            if (request is not null)
+            {
+                // A failed call is part of what the poll saw: its hash must differ from a poll where it succeeded or was not made.
+                run.Content.AppendData(System.Text.Encoding.UTF8.GetBytes($"failed {request}\n"));
+            }
+
             run.Errors.Add(new CollectionError(stage, reason, e.Message, request));
             health.CountError(run.Target, reason);
             return null;

@@ -22,6 +22,7 @@ public sealed partial class TargetPoller : IDisposable
 
     private ILibvirtConnection? connection;
     private Dictionary<string, SeriesFact>? baseline;
+    private HashSet<string> uncollectedGroups = [];
     private bool baselinePersisted;
     private List<Sample> lastGoodCapabilities = [];
     private TargetSnapshot? lastGood;
@@ -46,8 +47,8 @@ public sealed partial class TargetPoller : IDisposable
         RedactedUri = LibvirtUri.Display(target.Uri);
         if (predecessor is not null && predecessor.CollectionSignature == CollectionSignature)
         {
-            (baseline, baselinePersisted, lastGood, lastGoodCapabilities) =
-                (predecessor.baseline, predecessor.baselinePersisted, predecessor.lastGood, predecessor.lastGoodCapabilities);
+            (baseline, baselinePersisted, lastGood, lastGoodCapabilities, uncollectedGroups) =
+                (predecessor.baseline, predecessor.baselinePersisted, predecessor.lastGood, predecessor.lastGoodCapabilities, predecessor.uncollectedGroups);
             (lastSuccess, lastChange, polls) = (predecessor.lastSuccess, predecessor.lastChange, predecessor.polls);
             context.Board.Set(Status(lastGood, []));
             return;
@@ -130,11 +131,12 @@ public sealed partial class TargetPoller : IDisposable
 
         polls++;
         var complete = IsComplete(snapshot);
-        if (complete)
+        if (snapshot.Up)
         {
-            AcceptCompleteSnapshot(snapshot);
+            snapshot = Accept(snapshot);
         }
-        else
+
+        if (!complete)
         {
             foreach (var error in snapshot.Errors)
             {
@@ -164,26 +166,42 @@ public sealed partial class TargetPoller : IDisposable
 
     /// <summary>
     /// Complete: the host answered and every domain-capabilities call did too, except refusals that are a
-    /// permanent property of the target (read-only connection, driver without the call). Only complete polls
-    /// replace the published capabilities and feed drift, so a transient error never looks like drift.
+    /// permanent property of the target (read-only connection, driver without the call). An incomplete poll
+    /// that reached the host is still published (<see cref="PartialPoll"/>), but retried after the backoff.
     /// </summary>
     private static bool IsComplete(TargetSnapshot snapshot) =>
         snapshot.Up && snapshot.Errors.All(e => e.Stage == "identity" || e.Reason is ErrorReasons.ReadOnly or ErrorReasons.NotSupported);
 
-    private void AcceptCompleteSnapshot(TargetSnapshot snapshot)
+    /// <summary>
+    /// Publishes a poll that read the host capabilities: combinations whose call failed keep their last good
+    /// data, so a transient error never looks like drift; drift is detected against the baseline.
+    /// </summary>
+    /// <returns>The snapshot as published (with carried-over combinations).</returns>
+    private TargetSnapshot Accept(TargetSnapshot snapshot)
     {
-        if (lastGood?.ContentHash is { } previous && previous == snapshot.ContentHash && baseline is not null && baselinePersisted)
+        var failed = PartialPoll.TransientFailures(snapshot);
+        if (failed.Count == 0 && uncollectedGroups.Count == 0
+            && lastGood?.ContentHash is { } previous && previous == snapshot.ContentHash && baseline is not null && baselinePersisted)
         {
             // libvirt answered byte for byte as before: the samples, facts and drift would be the same.
             lastGood = snapshot;
             backoff = Settings.Poll.BackoffInitial;
             context.Observer?.Accepted(snapshot);
-            return;
+            return snapshot;
         }
 
+        snapshot = PartialPoll.CarryOver(snapshot, lastGood, failed);
         var capabilities = SnapshotSamples.Capabilities(snapshot, context.Settings.Collectors);
         var facts = DriftDetector.Facts(capabilities);
         var changes = baseline is null ? [] : DriftDetector.Diff(Name, baseline, facts, snapshot.CompletedAt);
+
+        // A group collected for the first time since the baseline began is adopted, not reported as added.
+        var stillUncollected = PartialPoll.Uncollected(snapshot, failed).ToHashSet();
+        changes.RemoveAll(c => c.Change == DriftDetector.Added && PartialPoll.GroupOf(c.Labels) is { } group
+            && uncollectedGroups.Contains(group) && !stillUncollected.Contains(group));
+        var uncollectedChanged = !stillUncollected.SetEquals(uncollectedGroups);
+        uncollectedGroups = stillUncollected;
+
         if (baseline is not null)
         {
             foreach (var change in changes)
@@ -199,17 +217,22 @@ public sealed partial class TargetPoller : IDisposable
             }
         }
 
-        var changed = baseline is null || changes.Count > 0;
+        var changed = baseline is null || changes.Count > 0 || uncollectedChanged;
         baseline = facts;
         lastGood = snapshot;
         lastGoodCapabilities = capabilities;
-        backoff = Settings.Poll.BackoffInitial;
+        if (failed.Count == 0)
+        {
+            backoff = Settings.Poll.BackoffInitial;
+        }
+
         if (changed || !baselinePersisted)
         {
             SaveBaseline(snapshot, facts); // Only when the facts changed: a steady host costs no disk writes.
         }
 
         context.Observer?.Accepted(snapshot);
+        return snapshot;
     }
 
     private async Task<ILibvirtConnection> EnsureConnectionAsync(TimeSpan timeout, CancellationToken stopping)
@@ -284,6 +307,7 @@ public sealed partial class TargetPoller : IDisposable
                 baseline[fact.Key] = fact;
             }
 
+            uncollectedGroups = [.. persisted.UncollectedGroups ?? []];
             baselinePersisted = true;
             LogBaselineLoaded(Name, persisted.SavedAt, baseline.Count);
         }
@@ -300,7 +324,10 @@ public sealed partial class TargetPoller : IDisposable
                 snapshot.CompletedAt,
                 snapshot.Info?.LibvirtVersion,
                 snapshot.Info?.HypervisorVersion,
-                [.. facts.Values]));
+                [.. facts.Values])
+            {
+                UncollectedGroups = [.. uncollectedGroups],
+            });
             baselinePersisted = true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -320,10 +347,11 @@ public sealed partial class TargetPoller : IDisposable
         lastSuccess,
         lastChange,
         snapshot?.Up ?? false,
-        snapshot is not null && lastGood is not null && !ReferenceEquals(snapshot, lastGood),
+        snapshot is not null && lastGood is not null && (!ReferenceEquals(snapshot, lastGood) || lastGood.CarriedOver.Count > 0),
         errors,
         [.. lastGood?.DomainCaps.Select(c => new CombinationStatus(
-            c.Combination.Emulator, c.Combination.Arch, c.Combination.Machine, c.Combination.VirtType, c.Caps.Machine)) ?? []],
+            c.Combination.Emulator, c.Combination.Arch, c.Combination.Machine, c.Combination.VirtType, c.Caps.Machine,
+            !ReferenceEquals(snapshot, lastGood) || lastGood.CarriedOver.Contains(c.Combination))) ?? []],
         lastGoodCapabilities.FirstOrDefault(s => s.Family == FingerprintCollector.HostFingerprint).LabelValues?[^1]);
 
     /// <summary>Never publish again; <paramref name="withdraw"/> (the target left the configuration) also removes its series now.</summary>

@@ -19,6 +19,9 @@ public sealed record TargetSnapshot(
     /// <summary>A hash of every document read and the request it answered: equal hashes mean equal capabilities.</summary>
     public string? ContentHash { get; init; }
 
+    /// <summary>Combinations whose call failed in this poll, published with the data of an earlier poll (stale).</summary>
+    public IReadOnlyList<DomainCapsCombination> CarriedOver { get; init; } = [];
+
     /// <summary>The target answered and its host capabilities parsed; domain-capabilities errors do not make it down.</summary>
     public bool Up => Host is not null;
 }

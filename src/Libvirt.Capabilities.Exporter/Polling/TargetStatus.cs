@@ -15,5 +15,8 @@ public sealed record TargetStatus(
     IReadOnlyList<CombinationStatus> Combinations,
     string? HostFingerprint);
 
-/// <summary>A collected domain-capabilities combination: what was asked, and the machine libvirt resolved it to.</summary>
-public sealed record CombinationStatus(string Emulator, string Arch, string Machine, string VirtType, string? ResolvedMachine);
+/// <summary>
+/// A collected domain-capabilities combination: what was asked, the machine libvirt resolved it to, and whether
+/// its data comes from an earlier poll (its call failed in the last one).
+/// </summary>
+public sealed record CombinationStatus(string Emulator, string Arch, string Machine, string VirtType, string? ResolvedMachine, bool Stale);

@@ -77,43 +77,43 @@ public sealed unsafe class LibvirtConnection : ILibvirtConnection
         }
     }
 
-    public string GetCapabilities() =>
-        Checked.OwnedDocument(NativeMethods.virConnectGetCapabilities(handle), nameof(NativeMethods.virConnectGetCapabilities));
+    public string GetCapabilities() => Call(() =>
+        Checked.OwnedDocument(NativeMethods.virConnectGetCapabilities(handle), nameof(NativeMethods.virConnectGetCapabilities)));
 
-    public string GetDomainCapabilities(string? emulator, string? arch, string? machine, string? virtType) =>
+    public string GetDomainCapabilities(string? emulator, string? arch, string? machine, string? virtType) => Call(() =>
         Checked.OwnedDocument(
             NativeMethods.virConnectGetDomainCapabilities(handle, emulator, arch, machine, virtType, 0),
-            nameof(NativeMethods.virConnectGetDomainCapabilities));
+            nameof(NativeMethods.virConnectGetDomainCapabilities)));
 
-    public string GetLibVersion()
+    public string GetLibVersion() => Call(() =>
     {
         Checked.Status(NativeMethods.virConnectGetLibVersion(handle, out var version), nameof(NativeMethods.virConnectGetLibVersion));
         return LibvirtVersion.Format(version);
-    }
+    });
 
-    public string GetHypervisorVersion()
+    public string GetHypervisorVersion() => Call(() =>
     {
         Checked.Status(NativeMethods.virConnectGetVersion(handle, out var version), nameof(NativeMethods.virConnectGetVersion));
         return LibvirtVersion.Format(version);
-    }
+    });
 
-    public string GetHypervisorType() =>
-        Checked.StaticString(NativeMethods.virConnectGetType(handle), nameof(NativeMethods.virConnectGetType));
+    public string GetHypervisorType() => Call(() =>
+        Checked.StaticString(NativeMethods.virConnectGetType(handle), nameof(NativeMethods.virConnectGetType)));
 
-    public string GetHostname() =>
-        Checked.OwnedString(NativeMethods.virConnectGetHostname(handle), nameof(NativeMethods.virConnectGetHostname));
+    public string GetHostname() => Call(() =>
+        Checked.OwnedString(NativeMethods.virConnectGetHostname(handle), nameof(NativeMethods.virConnectGetHostname)));
 
-    public CpuComparison CompareHypervisorCpu(string? emulator, string? arch, string? machine, string? virtType, string cpuXml) =>
+    public CpuComparison CompareHypervisorCpu(string? emulator, string? arch, string? machine, string? virtType, string cpuXml) => Call(() =>
         (CpuComparison)Checked.Status(
             NativeMethods.virConnectCompareHypervisorCPU(
                 handle, emulator, arch, machine, virtType, cpuXml, NativeMethods.VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE),
-            nameof(NativeMethods.virConnectCompareHypervisorCPU));
+            nameof(NativeMethods.virConnectCompareHypervisorCPU)));
 
     public string BaselineHypervisorCpu(string? emulator, string? arch, string? machine, string? virtType, IReadOnlyList<string> cpuXmls)
     {
         ArgumentNullException.ThrowIfNull(cpuXmls);
         string[] cpus = [.. cpuXmls];
-        return Checked.OwnedString(
+        return Call(() => Checked.OwnedString(
             NativeMethods.virConnectBaselineHypervisorCPU(
                 handle,
                 emulator,
@@ -123,11 +123,27 @@ public sealed unsafe class LibvirtConnection : ILibvirtConnection
                 cpus,
                 (uint)cpus.Length,
                 NativeMethods.VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES | NativeMethods.VIR_CONNECT_BASELINE_CPU_MIGRATABLE),
-            nameof(NativeMethods.virConnectBaselineHypervisorCPU));
+            nameof(NativeMethods.virConnectBaselineHypervisorCPU)));
     }
 
     public bool IsAlive() =>
-        !closedByLibvirt && Checked.Status(NativeMethods.virConnectIsAlive(handle), nameof(NativeMethods.virConnectIsAlive)) == 1;
+        !closedByLibvirt && Call(() => Checked.Status(NativeMethods.virConnectIsAlive(handle), nameof(NativeMethods.virConnectIsAlive))) == 1;
+
+    /// <summary>
+    /// Runs one call and cleans its error of what the URI's query and user-info hold, as at open: a daemon or
+    /// the remote driver may quote a path or name from the URI in any later error too.
+    /// </summary>
+    private T Call<T>(Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (LibvirtException e)
+        {
+            throw new LibvirtException(e.Api, e.Code, e.ErrorDomain, LibvirtUri.RedactSecretsOf(Uri, e.LibvirtMessage));
+        }
+    }
 
     public void Dispose()
     {
