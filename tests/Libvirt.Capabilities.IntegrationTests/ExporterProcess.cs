@@ -1,30 +1,33 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Libvirt.Capabilities.TestSupport;
 
 namespace Libvirt.Capabilities.IntegrationTests;
 
 /// <summary>
 /// The real exporter (the build output, run with <c>dotnet</c>) as a separate process, so that a crash, a
-/// leak or a stuck thread pool shows as it would in production: scraped over HTTP, measured from /proc.
+/// leak or a stuck thread pool shows as it would in production: scraped over HTTP, measured from /proc, sent
+/// signals. Started either on generated targets (<see cref="StartAsync"/>) or with the caller's own arguments
+/// and configuration file on a free port (<see cref="StartWithArgumentsAsync"/>). Killed on dispose.
 /// </summary>
-public sealed class ExporterProcess : IDisposable
+public sealed partial class ExporterProcess : IDisposable
 {
     private static readonly string Binary = Path.Combine(AppContext.BaseDirectory, "libvirt-capabilities-exporter.dll");
 
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
-    private readonly HttpClient http;
-    private readonly string workDirectory;
+    private readonly string? workDirectory;
+    private HttpClient? http;
 
-    private ExporterProcess(int port, string workDirectory, IEnumerable<string> args)
+    private ExporterProcess(string listenAddress, string? workDirectory, IEnumerable<string> args)
     {
         this.workDirectory = workDirectory;
         TestEnvironment.Require(File.Exists(Binary), Binary);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Binary);
-        start.ArgumentList.Add($"--web.listen-address=127.0.0.1:{port}");
+        start.ArgumentList.Add($"--web.listen-address={listenAddress}");
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -35,8 +38,10 @@ public sealed class ExporterProcess : IDisposable
         process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
     }
+
+    /// <summary>A client for the exporter's HTTP endpoint, once it serves.</summary>
+    public HttpClient Http => http ?? throw new InvalidOperationException("the exporter does not serve yet");
 
     public int Pid => process.Id;
 
@@ -74,7 +79,45 @@ public sealed class ExporterProcess : IDisposable
               }
             }
             """);
-        var exporter = new ExporterProcess(port, work, ["--config.file", config, "--state.directory", Path.Combine(work, "state"), .. args]);
+        var exporter = new ExporterProcess($"127.0.0.1:{port}", work, ["--config.file", config, "--state.directory", Path.Combine(work, "state"), .. args]);
+        exporter.http = Client($"http://127.0.0.1:{port}");
+        return await WhenServingAsync(exporter);
+    }
+
+    /// <summary>Starts the exporter with exactly these arguments on a free port of 127.0.0.1 and waits until it serves /healthz.</summary>
+    public static async Task<ExporterProcess> StartWithArgumentsAsync(params string[] args)
+    {
+        var exporter = new ExporterProcess("127.0.0.1:0", null, args);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            Match listening;
+            while (!(listening = Listening().Match(exporter.Output)).Success)
+            {
+                Assert.False(exporter.HasExited, "the exporter exited at start:\n" + exporter.Output);
+                Assert.True(DateTime.UtcNow < deadline, "the exporter did not listen within 60 s:\n" + exporter.Output);
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+
+            exporter.http = Client(listening.Groups[1].Value);
+        }
+        catch
+        {
+            exporter.Dispose();
+            throw;
+        }
+
+        return await WhenServingAsync(exporter);
+    }
+
+    /// <summary>Sends a signal to the exporter (kill -SIG pid).</summary>
+    public void Signal(string signal) =>
+        Process.Start("kill", [$"-{signal}", Pid.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+
+    private static HttpClient Client(string address) => new() { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+
+    private static async Task<ExporterProcess> WhenServingAsync(ExporterProcess exporter)
+    {
         try
         {
             await exporter.WaitUntilServingAsync();
@@ -95,7 +138,7 @@ public sealed class ExporterProcess : IDisposable
             Assert.False(HasExited, "the exporter exited at start:\n" + Output);
             try
             {
-                if ((await http.GetAsync("/healthz", TestContext.Current.CancellationToken)).IsSuccessStatusCode)
+                if ((await Http.GetAsync("/healthz", TestContext.Current.CancellationToken)).IsSuccessStatusCode)
                 {
                     return;
                 }
@@ -115,7 +158,7 @@ public sealed class ExporterProcess : IDisposable
         try
         {
             AssertAlive();
-            return await http.GetStringAsync(path, TestContext.Current.CancellationToken);
+            return await Http.GetStringAsync(path, TestContext.Current.CancellationToken);
         }
         catch (HttpRequestException)
         {
@@ -160,7 +203,7 @@ public sealed class ExporterProcess : IDisposable
 
     public void Dispose()
     {
-        http.Dispose();
+        http?.Dispose();
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);
@@ -168,6 +211,12 @@ public sealed class ExporterProcess : IDisposable
         }
 
         process.Dispose();
-        Directory.Delete(workDirectory, recursive: true);
+        if (workDirectory is not null)
+        {
+            Directory.Delete(workDirectory, recursive: true);
+        }
     }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex Listening();
 }

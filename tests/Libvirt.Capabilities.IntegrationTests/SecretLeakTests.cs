@@ -71,8 +71,8 @@ public sealed class SecretLeakTests
             }),
             TestContext.Current.CancellationToken);
 
-        using var exporter = new ConfiguredExporterProcess("--config.file", config, "--state.directory", state, "--poll.interval=10m", "--poll.timeout=20s");
-        using var http = await exporter.ClientAsync(TestContext.Current.CancellationToken);
+        using var exporter = await ExporterProcess.StartWithArgumentsAsync("--config.file", config, "--state.directory", state, "--poll.interval=10m", "--poll.timeout=20s");
+        var http = exporter.Http;
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while ((await http.GetAsync("/readyz", TestContext.Current.CancellationToken)).StatusCode != System.Net.HttpStatusCode.OK)
         {

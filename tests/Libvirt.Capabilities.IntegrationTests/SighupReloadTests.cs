@@ -16,8 +16,8 @@ public sealed class SighupReloadTests
         var config = Path.Combine(directory, "config.json");
         await File.WriteAllTextAsync(config, Config(("before", Libvirtd.TestDriver)), TestContext.Current.CancellationToken);
 
-        using var exporter = new ConfiguredExporterProcess("--config.file", config, "--state.directory", Path.Combine(directory, "state"), "--poll.interval=10m");
-        using var http = await exporter.ClientAsync(TestContext.Current.CancellationToken);
+        using var exporter = await ExporterProcess.StartWithArgumentsAsync("--config.file", config, "--state.directory", Path.Combine(directory, "state"), "--poll.interval=10m");
+        var http = exporter.Http;
         await WaitForTargets(http, exporter, ["before"]);
         await WaitForMetric(http, exporter, "libvirt_capabilities_up{target=\"before\"} 1");
 
@@ -38,7 +38,7 @@ public sealed class SighupReloadTests
             await Task.Delay(200, TestContext.Current.CancellationToken);
         }
 
-        Assert.False(exporter.Process.HasExited, exporter.Output);
+        Assert.False(exporter.HasExited, exporter.Output);
         Assert.Equal(["after-1", "after-2"], await Names(http));
     }
 
@@ -57,7 +57,7 @@ public sealed class SighupReloadTests
         return [.. json.RootElement.EnumerateArray().Select(t => t.GetProperty("name").GetString()!).Order(StringComparer.Ordinal)];
     }
 
-    private static async Task WaitForTargets(HttpClient http, ConfiguredExporterProcess exporter, List<string> expected)
+    private static async Task WaitForTargets(HttpClient http, ExporterProcess exporter, List<string> expected)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         List<string> names;
@@ -68,7 +68,7 @@ public sealed class SighupReloadTests
         }
     }
 
-    private static async Task WaitForMetric(HttpClient http, ConfiguredExporterProcess exporter, string line)
+    private static async Task WaitForMetric(HttpClient http, ExporterProcess exporter, string line)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!(await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken)).Contains(line, StringComparison.Ordinal))
