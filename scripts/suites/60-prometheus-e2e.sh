@@ -1,25 +1,33 @@
 #!/usr/bin/env bash
-# End to end with a real Prometheus (Debian's prometheus) and the real libvirtd:
-#   exporter A (127.0.0.1:19091) polls qemu:///system, qemu+tcp://127.0.0.1/system and a target that cannot
-#     connect (qemu+tcp://127.0.0.1:1/system): a central exporter, so its targets' group is the job;
-#   exporter B (127.0.0.1:19092) polls qemu+tcp://127.0.0.1/system with the target label group="e2e" added
+# End to end with a real Prometheus (Debian's prometheus) and real libvirt daemons:
+#   a PRIVATE libvirtd (scripts/private-libvirtd.sh, TCP 127.0.0.1:19310), which this suite stops; the
+#     shared libvirtd of scripts/libvirtd-up.sh is used by others and is never stopped;
+#   exporter A (127.0.0.1:19391) polls qemu:///system, qemu+tcp://127.0.0.1/system, the private daemon
+#     (qemu+tcp://127.0.0.1:19310/system) and a target that never connects (qemu+tcp://127.0.0.1:1/system):
+#     a central exporter, so its targets' group is the job;
+#   exporter B (127.0.0.1:19392) polls qemu+tcp://127.0.0.1/system with the target label group="e2e" added
 #     by the scrape config, as for one exporter per host;
-#   a scrape target where nothing listens (127.0.0.1:19099) stands for an exporter that is down;
-#   Prometheus (127.0.0.1:19090) scrapes them every 5 s and evaluates alerts/*.rules.yml every 5 s.
-# Through the HTTP API (tools/ops/e2e-check.mjs): targets up; every dashboard query, with its variables
-# resolved as Grafana does, parses and returns data unless dashboards/may-be-empty.txt says it may be empty;
-# every rule evaluates without error; the target-down and exporter-down alerts go pending; the series the
-# product promises are there; the safe CPU model set equals what virsh reports usable.
-# libvirtd is shared and is never stopped: "target down" is a target that cannot connect.
+#   a scrape target where nothing listens (127.0.0.1:19399) stands for an exporter that is down;
+#   Prometheus (127.0.0.1:19390) scrapes them every 5 s and evaluates alerts/*.rules.yml every 5 s.
+# Through the HTTP API (tools/ops/e2e-check.mjs), phase 1: targets up (the private daemon's too); every
+# dashboard query, with its variables resolved as Grafana does, parses and returns data unless
+# dashboards/may-be-empty.txt says it may be empty; every rule evaluates without error; the exporter-down
+# alert and the target-down alert of the target that never connects are pending; the series the product
+# promises are there; the safe CPU model set equals what virsh reports usable. Phase 2: the private
+# libvirtd is stopped; LibvirtCapabilitiesTargetDown must go pending for its target and no other, while
+# qemu:///system stays up. Pending is the state the rule's `for: 5m` starts in: it appears at the first
+# evaluation that sees libvirt_capabilities_up 0, so the rule needs no shortened `for:`.
 # Last line: "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
 source tools/ops/install.sh
 
-PROM_PORT=19090 EXPORTER_A=19091 EXPORTER_B=19092 NOBODY=19099
+PROM_PORT=19390 EXPORTER_A=19391 EXPORTER_B=19392 NOBODY=19399
+export PRIVATE_LIBVIRTD_TCP_PORT=19310 PRIVATE_LIBVIRTD_TLS_PORT=19311
 BROKEN_URI='qemu+tcp://127.0.0.1:1/system'
 TCP_URI='qemu+tcp://127.0.0.1/system'
+PRIVATE_URI="qemu+tcp://127.0.0.1:$PRIVATE_LIBVIRTD_TCP_PORT/system"
 
 finish() {
   echo "$1 passed, $2 failed, $3 skipped"
@@ -36,29 +44,38 @@ command -v dotnet >/dev/null || unavailable "dotnet is not installed"
 if ! virsh -c qemu:///system version >/dev/null 2>&1 || ! virsh -c "$TCP_URI" uri >/dev/null 2>&1; then
   bash scripts/libvirtd-up.sh >&2 || unavailable "libvirtd does not answer on qemu:///system and $TCP_URI"
 fi
-for port in $PROM_PORT $EXPORTER_A $EXPORTER_B $NOBODY; do
+for port in $PROM_PORT $EXPORTER_A $EXPORTER_B $NOBODY $PRIVATE_LIBVIRTD_TCP_PORT $PRIVATE_LIBVIRTD_TLS_PORT; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then unavailable "port $port is in use"; fi
 done
 
 work=$(mktemp -d /tmp/libvirt-caps-e2e.XXXXXX)
+private=$work/libvirtd
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+  bash scripts/private-libvirtd.sh stop "$private" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
 
+# The daemon this suite stops: its own mount namespace, state and sockets (see the script).
+if ! bash scripts/private-libvirtd.sh start "$private" >"$work/private-libvirtd.log" 2>&1; then
+  cat "$work/private-libvirtd.log" >&2
+  unavailable "the private libvirtd (scripts/private-libvirtd.sh) does not start"
+fi
+
 echo "60-prometheus-e2e: building the exporter" >&2
 # Bounded like everything here: a lock held for over 20 minutes fails the suite.
-if ! flock -w 1200 /tmp/cpu-heavy.lock dotnet build -c Release src/Libvirt.Capabilities.Exporter -nologo -v q >"$work/build.log" 2>&1; then
+if ! flock -o -w 1200 /tmp/cpu-heavy.lock dotnet build -c Release src/Libvirt.Capabilities.Exporter -nologo -v q >"$work/build.log" 2>&1; then
   cat "$work/build.log" >&2
   finish 0 1 0
 fi
 exporter="$repo/src/Libvirt.Capabilities.Exporter/bin/Release/net10.0/libvirt-capabilities-exporter"
 
 "$exporter" --web.listen-address "127.0.0.1:$EXPORTER_A" --poll.interval 5s --state.directory '' \
-  --libvirt.uri qemu:///system --libvirt.uri "$TCP_URI" --libvirt.uri "$BROKEN_URI" >"$work/exporter-a.log" 2>&1 &
+  --libvirt.uri qemu:///system --libvirt.uri "$TCP_URI" --libvirt.uri "$PRIVATE_URI" --libvirt.uri "$BROKEN_URI" \
+  >"$work/exporter-a.log" 2>&1 &
 pids+=($!)
 "$exporter" --web.listen-address "127.0.0.1:$EXPORTER_B" --poll.interval 5s --state.directory '' \
   --libvirt.uri "$TCP_URI" >"$work/exporter-b.log" 2>&1 &
@@ -111,9 +128,10 @@ cat >"$work/expect.txt" <<EOF
 Prometheus scrapes both exporters | count(up{job="libvirt-capabilities-exporter"} == 1) == 2
 the exporter reached qemu:///system | libvirt_capabilities_up{instance="127.0.0.1:$EXPORTER_A", target="qemu:///system"} == 1
 the exporter reached $TCP_URI | libvirt_capabilities_up{instance="127.0.0.1:$EXPORTER_A", target="$TCP_URI"} == 1
+the exporter reached the private libvirtd | libvirt_capabilities_up{instance="127.0.0.1:$EXPORTER_A", target="$PRIVATE_URI"} == 1
 the target that cannot connect is down | libvirt_capabilities_up{target="$BROKEN_URI"} == 0
 LibvirtCapabilitiesTargetDown is pending or firing for the target that cannot connect | ALERTS{alertname="LibvirtCapabilitiesTargetDown", target="$BROKEN_URI"}
-no LibvirtCapabilitiesTargetDown for qemu:///system | absent(ALERTS{alertname="LibvirtCapabilitiesTargetDown", target="qemu:///system"})
+before the stop, no other target has LibvirtCapabilitiesTargetDown | absent(ALERTS{alertname="LibvirtCapabilitiesTargetDown", target!="$BROKEN_URI"})
 LibvirtCapabilitiesExporterDown is pending or firing for the exporter nobody serves | ALERTS{alertname="LibvirtCapabilitiesExporterDown", instance="127.0.0.1:$NOBODY"}
 no LibvirtCapabilitiesExporterDown for the running exporters | absent(ALERTS{alertname="LibvirtCapabilitiesExporterDown", job="libvirt-capabilities-exporter"})
 the relabelled target label group is the group of exporter B | target:libvirt_capabilities_group:info{group="e2e", instance="127.0.0.1:$EXPORTER_B"}
@@ -136,9 +154,37 @@ EOF
 
 node tools/ops/e2e-check.mjs --prometheus "$prom" --may-be-empty dashboards/may-be-empty.txt \
   --expect "$work/expect.txt" --oracle-safe-models "$work/oracle-safe-models.txt" dashboards/*.json | tee "$work/check.log"
+
+# Phase 2: the private libvirtd stops. The exporter's next poll (every 5 s) fails, the next scrape publishes
+# up 0, and the next rule evaluation makes the alert pending: well within a minute (waited for up to 90 s).
+if bash scripts/private-libvirtd.sh stop "$private" >>"$work/private-libvirtd.log" 2>&1 &&
+  ! virsh -c "$PRIVATE_URI" uri >/dev/null 2>&1; then
+  echo "ok - the private libvirtd is stopped ($PRIVATE_URI no longer answers virsh)" | tee -a "$work/check.log"
+else
+  echo "not ok - the private libvirtd is stopped: $PRIVATE_URI still answers" | tee -a "$work/check.log"
+fi
+stopped=$SECONDS
+for _ in $(seq 1 90); do
+  query "ALERTS{alertname=\"LibvirtCapabilitiesTargetDown\", target=\"$PRIVATE_URI\"}" | grep -q '"result":\[{' && break
+  sleep 1
+done
+echo "60-prometheus-e2e: LibvirtCapabilitiesTargetDown for the stopped libvirtd after $((SECONDS - stopped)) s" >&2
+cat >"$work/expect-stopped.txt" <<EOF
+# DESCRIPTION | PROMQL that must return at least one series
+after the stop, the stopped libvirtd's target is down | libvirt_capabilities_up{instance="127.0.0.1:$EXPORTER_A", target="$PRIVATE_URI"} == 0
+after the stop, LibvirtCapabilitiesTargetDown is pending for the stopped libvirtd | ALERTS{alertname="LibvirtCapabilitiesTargetDown", alertstate="pending", severity="warning", instance="127.0.0.1:$EXPORTER_A", target="$PRIVATE_URI"}
+after the stop, LibvirtCapabilitiesTargetDown stays for the target that never connected | ALERTS{alertname="LibvirtCapabilitiesTargetDown", target="$BROKEN_URI"}
+after the stop, no other target has LibvirtCapabilitiesTargetDown | absent(ALERTS{alertname="LibvirtCapabilitiesTargetDown", target!="$PRIVATE_URI", target!="$BROKEN_URI"})
+after the stop, qemu:///system stays up | libvirt_capabilities_up{instance="127.0.0.1:$EXPORTER_A", target="qemu:///system"} == 1
+after the stop, $TCP_URI stays up on both exporters | count(libvirt_capabilities_up{target="$TCP_URI"} == 1) == 2
+after the stop, the exporter that polls the stopped libvirtd is still scraped | up{instance="127.0.0.1:$EXPORTER_A"} == 1
+EOF
+node tools/ops/e2e-check.mjs --prometheus "$prom" --expect "$work/expect-stopped.txt" | tee -a "$work/check.log"
+
 passed=$(grep -c '^ok - ' "$work/check.log")
 failed=$(grep -c '^not ok - ' "$work/check.log")
-if ! grep -q '^e2e-check: ' "$work/check.log"; then failed=$((failed + 1)); fi
+# Both phases must have run to their end.
+if [ "$(grep -c '^e2e-check: ' "$work/check.log")" -ne 2 ]; then failed=$((failed + 1)); fi
 if [ "$failed" -gt 0 ]; then
   echo "--- exporter A log (tail)" >&2
   tail -n 20 "$work/exporter-a.log" >&2
