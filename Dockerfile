@@ -20,11 +20,18 @@ RUN --mount=type=cache,target=/root/.nuget/packages bash scripts/publish.sh /out
 
 FROM ${RUNTIME_IMAGE}
 ARG RUNTIME_IMAGE
-ARG VERSION=dev
+# VERSION is the release (Directory.Build.props, the Helm chart's appVersion and its default image tag);
+# SOURCE the repository (ghcr.io links an image to it by this label; the chart's image.repository is
+# ghcr.io/<owner>/<name> of it). scripts/suites/30-helm.sh checks that they agree.
+ARG VERSION=0.1.0
+ARG SOURCE=https://github.com/libvirt-capabilities-exporter/libvirt-capabilities-exporter
 ARG REVISION=unknown
 ARG CREATED=unknown
 LABEL org.opencontainers.image.title="libvirt-capabilities-exporter" \
       org.opencontainers.image.description="Prometheus exporter of libvirt host and domain capabilities, with capability drift" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.url="${SOURCE}" \
+      org.opencontainers.image.documentation="${SOURCE}/blob/main/docs/container.md" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.created="${CREATED}" \

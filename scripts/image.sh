@@ -7,7 +7,7 @@
 #   scripts/image.sh build          base images (when missing), then the image; prints name, size, build time
 #   scripts/image.sh run [ARG...]   runs the image as its user, plus the group of the host's libvirt socket,
 #                                   with /run/libvirt mounted; ARGs go to the exporter, e.g.
-#                                   --web.listen-address 127.0.0.1:19100
+#                                   --web.listen-address 127.0.0.1:19300
 #
 # Needs root, buildah and debootstrap (scripts/suites/40-image.sh installs them). The image build holds the
 # shared machine's CPU lock, CPU_HEAVY_LOCK (default /tmp/cpu-heavy.lock). Environment: IMAGE (default

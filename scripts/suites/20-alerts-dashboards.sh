@@ -41,6 +41,8 @@ for dashboard in dashboards/*.json; do
   check "$dashboard matches the Grafana schema" node tools/ops/validate-dashboards.mjs "$dashboard"
 done
 check "dashboard uids are unique" node tools/ops/validate-dashboards.mjs dashboards/*.json
+check "every dashboard panel is described in dashboards/README.md" \
+  node tools/ops/check-dashboard-readme.mjs dashboards/README.md dashboards/*.json
 for spec in dashboards/tests/*.test.yml; do
   check "dashboard queries on synthetic data: $spec" node tools/ops/dashboard-query-tests.mjs "$spec" dashboards/*.json
 done

@@ -74,20 +74,29 @@ render() {
     --values-out "$work/$name.json" "$@" "$dir" >"$work/$name.yaml" 2>"$work/$name.err"
 }
 
-# validate NAME [--subchart NAME]: adds the validator's own counts.
-validate() {
+# tally NAME COMMAND...: runs a node checker and adds its own "N passed, N failed" counts.
+tally() {
   local name=$1
   shift
-  node tools/helm-validate/validate.mjs --manifests "$work/$name.yaml" --values "$work/$name.json" --release lce --repo . --exporter "$exporter" "$@" \
-    >"$work/$name.checks" 2>&1
+  "$@" >"$work/$name.checks" 2>&1
   sed "s/^/  [$name] /" "$work/$name.checks"
   local line
   line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/$name.checks" | tail -n 1)
-  if [ -z "$line" ]; then fail "$name: the validator crashed"; return; fi
+  if [ -z "$line" ]; then fail "$name: the checker crashed"; return; fi
   passed=$((passed + ${line%% passed*}))
   line=${line#*passed, }
   failed=$((failed + ${line%% failed*}))
 }
+
+# validate NAME [--subchart NAME]: validates a rendered chart.
+validate() {
+  local name=$1
+  shift
+  tally "$name" node tools/helm-validate/validate.mjs --manifests "$work/$name.yaml" --values "$work/$name.json" --release lce --repo . --exporter "$exporter" "$@"
+}
+
+# Version, repository, image name and runbook links agree across Dockerfile, chart and alerts/.
+tally release-names node tools/helm-validate/release-names.mjs --repo .
 
 for scenario in daemonset deployment-remote-tls sidecar prometheus-operator web-config read-only; do
   [ -f "$chart/ci/$scenario-values.yaml" ] && pass "scenario $scenario exists" || fail "scenario $scenario: $chart/ci/$scenario-values.yaml is missing"
@@ -106,6 +115,15 @@ for file in "$chart"/ci/*-values.yaml; do
   fi
   validate "$name"
 done
+
+# The PrometheusRule with the default runbookBaseUrl (ci/prometheus-operator-values.yaml sets another one).
+printf 'local: {libvirtGroupId: 993}\nprometheusRule: {enabled: true}\n' >"$work/default-runbooks-values.yaml"
+if render default-runbooks "$chart" -f "$work/default-runbooks-values.yaml"; then
+  pass "default-runbooks: renders"
+  validate default-runbooks
+else
+  fail "default-runbooks: render: $(cat "$work/default-runbooks.err")"
+fi
 
 # The sidecar as users add it: a chart of their own that includes the exporter's named templates.
 if render example "$example"; then

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Container image suite: makes the shipped binary with scripts/publish.sh, builds the Dockerfile with
 # scripts/image.sh (buildah + debootstrap, no Docker daemon, no registry), runs the image against the
-# host's real libvirtd and checks it from the outside: image configuration, user, group access to the
-# libvirt socket, /healthz, /metrics against virsh, the state directory, the HEALTHCHECK command, and a
-# run with a read-only root file system.
-# Last line: "N passed, N failed, N skipped". Ports 19100 and 19101.
+# host's real libvirtd and checks it from the outside: image configuration and labels, user, group access
+# to the libvirt socket (and none without the group), /healthz, /metrics against virsh, the state
+# directory, the HEALTHCHECK command, and a run with a read-only root file system.
+# Last line: "N passed, N failed, N skipped". Ports 19300-19302 (19309: nobody listens). IMAGE names the
+# image to build and test (default localhost/libvirt-capabilities-exporter:dev).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-port=19100 ro_port=19101
+port=19300 ro_port=19301 ng_port=19302 closed_port=19309
+export IMAGE=${IMAGE:-localhost/libvirt-capabilities-exporter:dev}
 # The shared machine's CPU lock. flock -o: a daemon the command leaves behind must not inherit it.
 lock=${CPU_HEAVY_LOCK:-/tmp/cpu-heavy.lock}
 passed=0 failed=0 skipped=0
@@ -18,17 +20,19 @@ check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; f
 finish() { echo "${passed} passed, ${failed} failed, ${skipped} skipped"; [ "$failed" -eq 0 ]; exit; }
 
 work=$(mktemp -d)
-runner='' ro_runner='' ro_ctr=''
+runner='' ro_runner='' ro_ctr='' ng_runner='' ng_ctr=''
 cleanup() {
   # An exporter is the process listening on one of our ports; image.sh then removes its working container.
   local p
-  for p in "$port" "$ro_port"; do
+  for p in "$port" "$ro_port" "$ng_port"; do
     p=$(exporter_pid "$p")
     [ -z "$p" ] || kill "$p" 2>/dev/null
   done
   [ -z "$runner" ] || wait "$runner" 2>/dev/null
   [ -z "$ro_runner" ] || wait "$ro_runner" 2>/dev/null
+  [ -z "$ng_runner" ] || wait "$ng_runner" 2>/dev/null
   [ -z "$ro_ctr" ] || buildah rm "$ro_ctr" >/dev/null 2>&1
+  [ -z "$ng_ctr" ] || buildah rm "$ng_ctr" >/dev/null 2>&1
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -75,7 +79,7 @@ else
   fail "scripts/image.sh build builds the Dockerfile"
   finish
 fi
-image=localhost/libvirt-capabilities-exporter:dev
+image=$IMAGE
 inspect() { buildah inspect --type image --format "$1" "$image"; }
 check "image user is 65532:65532" [ "$(inspect '{{.OCIv1.Config.User}}')" = 65532:65532 ]
 check "image exposes 9866/tcp only" [ "$(inspect '{{range $p, $v := .OCIv1.Config.ExposedPorts}}{{$p}} {{end}}')" = "9866/tcp " ]
@@ -90,6 +94,16 @@ for label in title description version created; do
 done
 check "OCI label revision is this commit" \
   [ "$(inspect '{{index .OCIv1.Config.Labels "org.opencontainers.image.revision"}}')" = "$(git rev-parse HEAD)" ]
+# The names the Helm chart pulls the image by (its tag defaults to appVersion; image.repository is the
+# ghcr.io image of its home, which ghcr.io links by the source label; 30-helm.sh checks the rest).
+chart_yaml=helm/libvirt-capabilities-exporter/Chart.yaml
+app_version=$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "$chart_yaml")
+chart_home=$(sed -n 's/^home: *//p' "$chart_yaml")
+same_value() { [ -n "$1" ] && [ "$1" = "$2" ]; }
+check "OCI label version is the chart's appVersion ${app_version:-?}" \
+  same_value "$app_version" "$(inspect '{{index .OCIv1.Config.Labels "org.opencontainers.image.version"}}')"
+check "OCI label source is the chart's home ${chart_home:-?}" \
+  same_value "$chart_home" "$(inspect '{{index .OCIv1.Config.Labels "org.opencontainers.image.source"}}')"
 echo "image size: $(buildah images --format '{{.Size}}' "$image" | head -n 1)"
 
 # 3. Run it against the host's libvirtd, as the image user with the socket's group.
@@ -145,7 +159,7 @@ check "the default state directory is written by the image user" \
 probe() { chroot --userspec=65532:65532 "/proc/$pid/root" bash -c "${health[3]//9866/$1}"; }
 probe_fails() { ! probe "$1" 2>/dev/null; }
 check "the HEALTHCHECK command passes against the running exporter" probe "$port"
-check "the HEALTHCHECK command fails against a closed port" probe_fails 19109
+check "the HEALTHCHECK command fails against a closed port" probe_fails "$closed_port"
 
 # 4. A read-only root file system (Kubernetes readOnlyRootFilesystem) with a volume for the state: a second
 # copy of the image, its root mounted read-only in a private mount namespace, a tmpfs as the state volume,
@@ -183,6 +197,31 @@ check "with a read-only root: the state is written to the volume" \
 wait "$ro_runner" 2>/dev/null || tail -n 20 "$work/ro.log"
 buildah rm "$ro_ctr" >/dev/null
 ro_runner='' ro_ctr=''
+
+# 5. The control: the same image as 65532:65532 WITHOUT the socket's group cannot use the read-write
+# socket (root:libvirt 0770), so the access above comes from the group, not from a privilege. buildah run
+# --user UID:GID sets no supplementary groups at all (buildah 1.28 has no --group-add).
+ng_ctr=$(buildah from --pull=never "$image")
+buildah run --isolation chroot --user 65532:65532 -v /run/libvirt:/run/libvirt "$ng_ctr" -- \
+  /opt/libvirt-capabilities-exporter/libvirt-capabilities-exporter --web.listen-address "127.0.0.1:$ng_port" \
+  --poll.interval 10m --state.directory '' >"$work/nogroup.log" 2>&1 &
+ng_runner=$!
+for _ in $(seq 1 60); do
+  curl -fsS "http://127.0.0.1:$ng_port/metrics" 2>/dev/null | grep -q '^libvirt_capabilities_up{' && break
+  kill -0 "$ng_runner" 2>/dev/null || break
+  sleep 1
+done
+ng_pid=$(exporter_pid "$ng_port")
+curl -fsS "http://127.0.0.1:$ng_port/metrics" >"$work/nogroup-metrics" 2>/dev/null
+check "without the group: the exporter runs as 65532:65532 with no supplementary group but its own" \
+  bash -c '[ -n "$1" ] && [ "$(grep "^Groups:" /proc/$1/status | tr -s " \t" " " | sed "s/ *$//")" = "Groups: 65532" ]' sh "$ng_pid"
+check "without the group: libvirt_capabilities_up 0" grep -qE '^libvirt_capabilities_up\{.*\} 0$' "$work/nogroup-metrics"
+check "without the group: libvirt reports permission denied on libvirt-sock" \
+  grep -qE "libvirt-sock.{0,8}: Permission denied" "$work/nogroup.log"
+[ -z "$ng_pid" ] || kill "$ng_pid"
+wait "$ng_runner" 2>/dev/null
+buildah rm "$ng_ctr" >/dev/null
+ng_runner='' ng_ctr=''
 
 kill "$pid"
 wait "$runner"

@@ -18,6 +18,7 @@ import { parseAllDocuments, parse } from "yaml";
 import * as core from "kubernetes-models/v1";
 import * as apps from "kubernetes-models/apps/v1";
 import * as monitoring from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
+import { runbookAnchors } from "./runbooks.mjs";
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((a, x, i, all) => (x.startsWith("--") ? [...a, [x.slice(2), all[i + 1]]] : a), []));
 const EXPORTER = "libvirt-capabilities-exporter";
@@ -236,11 +237,24 @@ check(`ServiceMonitor ${values.serviceMonitor.enabled ? "rendered" : "absent"}`,
 const rules = byKind("PrometheusRule");
 check(`PrometheusRule ${values.prometheusRule.enabled ? "rendered" : "absent"}`, () => (rules.length === (values.prometheusRule.enabled ? 1 : 0) ? "" : "mismatch"));
 if (rules.length) {
-  check("PrometheusRule groups equal alerts/libvirt-capabilities.rules.yml", () => {
+  const base = values.prometheusRule.runbookBaseUrl;
+  check(`PrometheusRule groups equal alerts/libvirt-capabilities.rules.yml${base ? `, runbook links on ${base}` : ""}`, () => {
     const file = join(repo, "alerts/libvirt-capabilities.rules.yml");
     if (!existsSync(file)) return `${file} is missing`;
-    return canonical(rules[0].spec.groups) === canonical(parse(readFileSync(file, "utf8")).groups) ? "" : "differ (run helm/sync-files.sh)";
+    const expected = parse(readFileSync(file, "utf8")).groups;
+    for (const r of expected.flatMap((g) => g.rules)) {
+      if (base && r.annotations?.runbook_url) r.annotations.runbook_url = r.annotations.runbook_url.replace(/^[^#]*/, base);
+    }
+    return canonical(rules[0].spec.groups) === canonical(expected) ? "" : "differ (run helm/sync-files.sh)";
   });
+  const alerts = rules[0].spec.groups.flatMap((g) => g.rules).filter((r) => r.alert);
+  const anchors = runbookAnchors(readFileSync(join(repo, "docs/runbooks.md"), "utf8"));
+  check(`PrometheusRule: each of ${alerts.length} alerts links its own section of docs/runbooks.md${base ? ` at ${base}` : ""}`, () =>
+    alerts.length === 0 ? "no alerts" : alerts.filter((r) => {
+      const url = r.annotations?.runbook_url ?? "";
+      const anchor = url.slice(url.indexOf("#") + 1);
+      return !url.includes("#") || (base && url !== `${base}#${anchor}`) || anchor !== r.alert.toLowerCase() || !anchors.has(anchor);
+    }).map((r) => `${r.alert}: ${r.annotations?.runbook_url}`).join("; "));
 }
 const dashboardMaps = byKind("ConfigMap").filter((c) => c.metadata.labels?.grafana_dashboard === "1");
 if (values.dashboards.enabled) {
