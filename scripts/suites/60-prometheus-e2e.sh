@@ -9,14 +9,16 @@
 #     by the scrape config, as for one exporter per host;
 #   a scrape target where nothing listens (127.0.0.1:19399) stands for an exporter that is down;
 #   Prometheus (127.0.0.1:19390) scrapes them every 5 s and evaluates alerts/*.rules.yml every 5 s.
-# Through the HTTP API (tools/ops/e2e-check.mjs), phase 1: targets up (the private daemon's too); every
-# dashboard query, with its variables resolved as Grafana does, parses and returns data unless
-# dashboards/may-be-empty.txt says it may be empty; every rule evaluates without error; the exporter-down
-# alert and the target-down alert of the target that never connects are pending; the series the product
-# promises are there; the safe CPU model set equals what virsh reports usable. Phase 2: the private
-# libvirtd is stopped; LibvirtCapabilitiesTargetDown must go pending for its target and no other, while
-# qemu:///system stays up. Pending is the state the rule's `for: 5m` starts in: it appears at the first
-# evaluation that sees libvirt_capabilities_up 0, so the rule needs no shortened `for:`.
+# Through the HTTP API (tools/ops/e2e-check.mjs), phase 1: the targets are up (the private daemon's
+# too), the exporter-down alert and the target-down alert of the target that never connects are pending,
+# the series the product promises are there. Phase 2: the private libvirtd is stopped;
+# LibvirtCapabilitiesTargetDown must go pending for its target and no other, while qemu:///system stays up.
+# Pending is the state the rule's `for: 5m` starts in: it appears at the first evaluation that sees
+# libvirt_capabilities_up 0, so the rule needs no shortened `for:`. Phase 3: the private libvirtd restarts
+# without QEMU for aarch64: the alert resolves, the removed machine types are counted as capability drift
+# (against virsh); then every dashboard query, with its variables resolved as Grafana does, parses and
+# returns data unless dashboards/may-be-empty.txt says it may be empty (the drift panels must show the
+# change); every rule evaluates without error; the safe CPU model set equals what virsh reports usable.
 # Last line: "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -152,8 +154,7 @@ fleet: a baseline CPU | libvirt_fleet_baseline_cpu_info{group="default", arch="x
 fleet: the baseline runs on qemu:///system | libvirt_fleet_baseline_cpu_compatible{group="default", arch="x86_64", target="qemu:///system"} == 1
 EOF
 
-node tools/ops/e2e-check.mjs --prometheus "$prom" --may-be-empty dashboards/may-be-empty.txt \
-  --expect "$work/expect.txt" --oracle-safe-models "$work/oracle-safe-models.txt" dashboards/*.json | tee "$work/check.log"
+node tools/ops/e2e-check.mjs --prometheus "$prom" --expect "$work/expect.txt" | tee "$work/check.log"
 
 # Phase 2: the private libvirtd stops. The exporter's next poll (every 5 s) fails, the next scrape publishes
 # up 0, and the next rule evaluation makes the alert pending: well within a minute (waited for up to 90 s).
@@ -181,10 +182,58 @@ after the stop, the exporter that polls the stopped libvirtd is still scraped | 
 EOF
 node tools/ops/e2e-check.mjs --prometheus "$prom" --expect "$work/expect-stopped.txt" | tee -a "$work/check.log"
 
+# Phase 3: the private libvirtd comes back without QEMU for aarch64, as after an upgrade that dropped a
+# package: capability drift on a real daemon. libvirt looks up qemu-system-ARCH in its PATH, so the daemon
+# gets a PATH whose /usr/bin lacks that one binary (Debian 12's /bin and /sbin are links into /usr).
+# Then the dashboards run, with their drift panels expected to show that change.
+path_without=$work/usr-bin-without-aarch64
+mkdir -p "$path_without"
+for binary in /usr/bin/*; do
+  [ "${binary##*/}" = qemu-system-aarch64 ] || ln -s "$binary" "$path_without/"
+done
+if ! PATH="$path_without:/usr/sbin" bash scripts/private-libvirtd.sh start "$private" >>"$work/private-libvirtd.log" 2>&1; then
+  echo "not ok - the private libvirtd restarts without qemu-system-aarch64" | tee -a "$work/check.log"
+fi
+restarted=$SECONDS
+# A restart may re-probe QEMU (up to 40 s here); waited for up to 150 s, then a few evaluations more.
+for _ in $(seq 1 150); do
+  query "libvirt_capabilities_up{target=\"$PRIVATE_URI\"} == 1 and on () count(libvirt_capabilities_changes_total{target=\"$PRIVATE_URI\", kind=\"capability\"}) > 0" |
+    grep -q '"result":\[{' && break
+  sleep 1
+done
+echo "60-prometheus-e2e: the restarted libvirtd's changes counted after $((SECONDS - restarted)) s" >&2
+sleep 15
+# The oracle of the drift: the guest arches the shared daemon offers and the restarted one no longer does.
+arches() { virsh -c "$1" capabilities 2>/dev/null | grep -o "<arch name='[^']*'>" | cut -d"'" -f2 | sort -u; }
+arches qemu:///system >"$work/arches-shared.txt"
+arches "$PRIVATE_URI" >"$work/arches-private.txt"
+mapfile -t gone < <(comm -23 "$work/arches-shared.txt" "$work/arches-private.txt")
+if [ "${gone[*]}" = aarch64 ] && grep -qx x86_64 "$work/arches-private.txt"; then
+  echo "ok - virsh: the restarted libvirtd offers every guest arch of qemu:///system but aarch64" | tee -a "$work/check.log"
+else
+  echo "not ok - virsh: the restarted libvirtd lacks [${gone[*]}], expected aarch64 only" | tee -a "$work/check.log"
+fi
+{
+  echo "# DESCRIPTION | PROMQL that must return at least one series"
+  echo "after the restart, the private libvirtd's target is up again | libvirt_capabilities_up{instance=\"127.0.0.1:$EXPORTER_A\", target=\"$PRIVATE_URI\"} == 1"
+  echo "after the restart, LibvirtCapabilitiesTargetDown is resolved for it | absent(ALERTS{alertname=\"LibvirtCapabilitiesTargetDown\", target=\"$PRIVATE_URI\"})"
+  for arch in "${gone[@]}"; do
+    echo "after the restart, no $arch machine types are published for the private libvirtd | absent(libvirt_guest_machine_info{target=\"$PRIVATE_URI\", arch=\"$arch\"})"
+    echo "after the restart, qemu:///system still has $arch machine types | libvirt_guest_machine_info{target=\"qemu:///system\", arch=\"$arch\"}"
+  done
+  echo "after the restart, the removed machine types are counted as capability drift | libvirt_capabilities_changes_total{instance=\"127.0.0.1:$EXPORTER_A\", target=\"$PRIVATE_URI\", scope=\"guest_machine_info\", change=\"removed\", kind=\"capability\"} > 0"
+  echo "after the restart, the last capability change of the private libvirtd is stamped | libvirt_capabilities_last_change_timestamp_seconds{target=\"$PRIVATE_URI\"} > time() - 600"
+  echo "no capability drift on qemu:///system | absent(libvirt_capabilities_changes_total{target=\"qemu:///system\", kind=\"capability\"})"
+  echo "no drift counted for the target that never connected | absent(libvirt_capabilities_changes_total{target=\"$BROKEN_URI\"})"
+} >"$work/expect-restarted.txt"
+node tools/ops/e2e-check.mjs --prometheus "$prom" --may-be-empty dashboards/may-be-empty.txt \
+  --expect "$work/expect-restarted.txt" --oracle-safe-models "$work/oracle-safe-models.txt" dashboards/*.json |
+  tee -a "$work/check.log"
+
 passed=$(grep -c '^ok - ' "$work/check.log")
 failed=$(grep -c '^not ok - ' "$work/check.log")
-# Both phases must have run to their end.
-if [ "$(grep -c '^e2e-check: ' "$work/check.log")" -ne 2 ]; then failed=$((failed + 1)); fi
+# The three phases must have run to their end.
+if [ "$(grep -c '^e2e-check: ' "$work/check.log")" -ne 3 ]; then failed=$((failed + 1)); fi
 if [ "$failed" -gt 0 ]; then
   echo "--- exporter A log (tail)" >&2
   tail -n 20 "$work/exporter-a.log" >&2
