@@ -39,7 +39,7 @@ public sealed class FleetIntegrationTests
         var publisher = new SnapshotPublisher(registry);
         registry.AddBeforeCollectCallback(publisher.ApplyStaged);
         var connector = new CorpusBackedConnector();
-        var fleet = new FleetService(settings, connector, publisher, TimeProvider.System, NullLogger<FleetService>.Instance);
+        var fleet = new FleetService(settings, connector, publisher, new TargetStatusBoard(), TimeProvider.System, NullLogger<FleetService>.Instance);
 
         // The source documents: what each target's poll collected (x86_64 only, to keep the real polls short).
         var localFile = CpuCompareTests.LocalHostModel(Libvirtd.System).File;

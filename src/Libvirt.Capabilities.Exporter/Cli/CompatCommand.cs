@@ -11,7 +11,7 @@ namespace Libvirt.Capabilities.Exporter.Cli;
 /// <summary>
 /// <c>compat --uri URI FILE...</c>: can the host-model CPU of each captured domain-capabilities document run on the
 /// hypervisor at URI (its default emulator and machine for the document's arch and domain type), and what blocks
-/// it. <c>--baseline</c> prints the baseline CPU of the files on that hypervisor instead.
+/// it. A document whose arch and virt type the hypervisor does not offer at all is incompatible, with that reason. <c>--baseline</c> prints the baseline CPU of the files on that hypervisor instead.
 /// Exit 0: all compatible (or the baseline was computed); 1: any incompatible or unknown (or no baseline); 2: error.
 /// </summary>
 public static class CompatCommand
@@ -96,9 +96,14 @@ public static class CompatCommand
 
     private static int Compare(Run run, ILibvirtConnection destination, List<Document> documents)
     {
+        var host = HostOf(destination);
         var results = documents.Select(d =>
         {
-            var verdict = CpuComparer.Compare(destination, d.Caps.Arch, run.VirtType ?? d.Caps.DomainType, HostModelCpuXml.Render(d.Cpu));
+            // A document of an arch the hypervisor cannot run with that virt type is incompatible, not libvirt's error.
+            var virtType = run.VirtType ?? d.Caps.DomainType;
+            var verdict = host is not null && !ArchSupport.Offers(host, d.Caps.Arch, virtType)
+                ? ArchSupport.NotOffered(d.Caps.Arch, virtType, host.Host.Cpu.Arch)
+                : CpuComparer.Compare(destination, d.Caps.Arch, virtType, HostModelCpuXml.Render(d.Cpu));
             return new FileVerdict(d.Path, verdict.OutcomeName, verdict.Result, verdict.Blockers, verdict.Message);
         }).ToList();
 
@@ -117,6 +122,19 @@ public static class CompatCommand
         }
 
         return results.All(r => r.Outcome == "compatible") ? AllCompatible : NotAllCompatible;
+    }
+
+    /// <summary>The hypervisor's host capabilities; null when it will not give them, and then libvirt judges every file itself.</summary>
+    private static HostCapabilities? HostOf(ILibvirtConnection destination)
+    {
+        try
+        {
+            return HostCapabilitiesParser.Parse(destination.GetCapabilities());
+        }
+        catch (Exception e) when (e is LibvirtException or CapabilitiesParseException)
+        {
+            return null;
+        }
     }
 
     private static int Baseline(Run run, ILibvirtConnection destination, List<Document> documents)

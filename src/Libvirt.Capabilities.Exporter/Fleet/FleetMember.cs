@@ -3,8 +3,11 @@ using Libvirt.Capabilities.Exporter.Polling;
 
 namespace Libvirt.Capabilities.Exporter.Fleet;
 
-/// <summary>A configured target as the fleet sees it: its group, its last complete snapshot and its CPU class.</summary>
-public sealed record FleetMember(TargetOptions Target, TargetSnapshot? Snapshot, CpuClass? Class)
+/// <summary>
+/// A configured target as the fleet sees it: its group, its last complete snapshot and its CPU class, and
+/// whether its last poll failed to reach it (down): then it keeps its class, but cannot judge or be asked.
+/// </summary>
+public sealed record FleetMember(TargetOptions Target, TargetSnapshot? Snapshot, CpuClass? Class, bool Down)
 {
     public string Name => Target.EffectiveName;
 

@@ -15,7 +15,10 @@ public sealed record GroupReport(
     IReadOnlyList<BaselineReport> Baselines,
     GroupInventory Inventory);
 
-/// <summary>A CPU class and the targets in it; <see cref="CpuXml"/> is the host-model CPU as compared.</summary>
+/// <summary>
+/// A CPU class and the targets in it; <see cref="Down"/> are those whose last poll failed (they keep the class of
+/// their last complete poll). <see cref="CpuXml"/> is the host-model CPU as compared.
+/// </summary>
 public sealed record ClassReport(
     string Id,
     string Arch,
@@ -25,6 +28,7 @@ public sealed record ClassReport(
     string LibvirtVersion,
     string HypervisorVersion,
     IReadOnlyList<string> Targets,
+    IReadOnlyList<string> Down,
     string CpuXml);
 
 /// <summary>A target without a host-model CPU to compare (read-only, not polled yet, no domain capabilities).</summary>

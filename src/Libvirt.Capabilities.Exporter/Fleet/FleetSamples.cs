@@ -7,7 +7,7 @@ public static class FleetSamples
 {
     public static readonly MetricFamily HostModelCompatible = new(
         "libvirt_fleet_host_model_compatible",
-        "Can guests with the host-model CPU of the source CPU class run on the destination class (virConnectCompareHypervisorCPU on the destination): 1 compatible, 0 incompatible, -1 unknown.",
+        "Can guests with the host-model CPU of the source CPU class run on the destination class (virConnectCompareHypervisorCPU on the destination): 1 compatible, 0 incompatible (also when the destination offers no guests of the source's arch), -1 unknown (also while no target of the destination class is up).",
         ["group", "source", "destination"]);
 
     public static readonly MetricFamily HostModelBlocker = new(
@@ -21,11 +21,11 @@ public static class FleetSamples
         ["group", "class", "target"]);
 
     public static readonly MetricFamily Hosts = new(
-        "libvirt_fleet_hosts", "Number of targets of the group whose host capabilities offer hvm guests of the arch.", ["group", "arch"]);
+        "libvirt_fleet_hosts", "Number of targets of the group whose host CPU is of the arch, from their last complete poll: the hosts guests of that arch migrate between.", ["group", "arch"]);
 
     public static readonly MetricFamily CpuModelUsableHosts = new(
         "libvirt_fleet_cpu_model_usable_hosts",
-        "Number of targets of the group on which the CPU model (canonical name where libvirt gives one) is usable, for virt type kvm where offered, else qemu.",
+        "Number of targets of the group with a host CPU of the arch on which the CPU model (the name libvirt reports, as in libvirt_domcaps_cpu_model_usable) is usable, for virt type kvm where offered, else qemu.",
         ["group", "arch", "model"]);
 
     public static readonly MetricFamily CpuModelDeprecatedHosts = new(
@@ -34,7 +34,7 @@ public static class FleetSamples
         ["group", "arch", "model"]);
 
     public static readonly MetricFamily MachineTypeHosts = new(
-        "libvirt_fleet_machine_type_hosts", "Number of targets of the group that offer the machine type (name or alias) for the arch.", ["group", "arch", "machine"]);
+        "libvirt_fleet_machine_type_hosts", "Number of targets of the group with a host CPU of the arch that offer the machine type (name or alias) for it.", ["group", "arch", "machine"]);
 
     public static readonly MetricFamily BaselineCpuInfo = new(
         "libvirt_fleet_baseline_cpu_info",
@@ -46,7 +46,7 @@ public static class FleetSamples
 
     public static readonly MetricFamily BaselineCpuCompatible = new(
         "libvirt_fleet_baseline_cpu_compatible",
-        "Can the target run the group's baseline CPU (virConnectCompareHypervisorCPU): 1 compatible, 0 incompatible, -1 unknown.",
+        "Can the target run the group's baseline CPU of its host arch (virConnectCompareHypervisorCPU): 1 compatible, 0 incompatible, -1 unknown (also while the target is down).",
         ["group", "arch", "target"]);
 
     public static List<Sample> For(GroupReport group)

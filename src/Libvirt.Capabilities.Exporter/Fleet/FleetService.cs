@@ -12,7 +12,10 @@ namespace Libvirt.Capabilities.Exporter.Fleet;
 /// then asks only what is not known yet: every ordered pair of CPU classes of one arch (virConnectCompareHypervisorCPU
 /// on a member of the destination class) and, per arch, the baseline CPU (virConnectBaselineHypervisorCPU on the
 /// member with the oldest libvirt/QEMU) and whether every class can run it. Answers are kept until a class changes;
-/// a scrape only reads staged samples. Each libvirt call runs on the destination's own thread with the target's
+/// a scrape only reads staged samples. A pair of classes of different host arches is incompatible without a call
+/// when the destination offers no guests of the source's arch and virt type. A target its poller finds down
+/// keeps its class, but a class with no member up cannot judge: pairs with it as destination and its baseline
+/// checks read unknown until a member is up again, when the kept answers return without a new call. Each libvirt call runs on the destination's own thread with the target's
 /// timeout, over a connection the fleet opens for it, so it never blocks a scrape or a poll loop.
 /// </summary>
 public sealed partial class FleetService : BackgroundService, ISnapshotObserver
@@ -26,19 +29,25 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
     private readonly Dictionary<string, DateTimeOffset> lastFailure = new(StringComparer.Ordinal);
     /// <summary>What each group last staged, so an unchanged group is not staged (and rendered) again after every poll.</summary>
     private readonly Dictionary<string, string> publishedGroups = new(StringComparer.Ordinal);
+    /// <summary>How often the pollers' verdicts (up or down) are looked at: a poll does not signal a failure.</summary>
+    private static readonly TimeSpan DownCheck = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim wake = new(0);
     private readonly ILibvirtConnector connector;
     private readonly SnapshotPublisher publisher;
+    private readonly TargetStatusBoard board;
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private ExporterSettings settings;
     private FleetReport report = FleetReport.Empty;
+    /// <summary>The down targets the last publication was built with.</summary>
+    private string publishedDown = "";
 
-    public FleetService(ExporterSettings settings, ILibvirtConnector connector, SnapshotPublisher publisher, TimeProvider time, ILogger<FleetService> logger)
+    public FleetService(ExporterSettings settings, ILibvirtConnector connector, SnapshotPublisher publisher, TargetStatusBoard board, TimeProvider time, ILogger<FleetService> logger)
     {
         this.settings = settings;
         this.connector = connector;
         this.publisher = publisher;
+        this.board = board;
         this.time = time;
         this.logger = logger;
     }
@@ -88,7 +97,12 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
         {
             try
             {
-                await wake.WaitAsync(stoppingToken).ConfigureAwait(false);
+                var signalled = await wake.WaitAsync(DownCheck, stoppingToken).ConfigureAwait(false);
+                if (!signalled && DownKey(DownTargets()) == Volatile.Read(ref publishedDown))
+                {
+                    continue;
+                }
+
                 while (wake.Wait(0))
                 {
                     // One round answers every change signalled so far.
@@ -118,18 +132,24 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
         Publish();
     }
 
-    /// <summary>Every configured target with its last complete snapshot and CPU class.</summary>
+    /// <summary>Every configured target with its last complete snapshot, CPU class and whether it is down.</summary>
     private List<FleetMember> Members()
     {
+        var down = DownTargets();
         lock (gate)
         {
             return [.. settings.Libvirt.EffectiveTargets.Select(t =>
             {
                 var snapshot = snapshots.GetValueOrDefault(t.EffectiveName);
-                return new FleetMember(t, snapshot, snapshot is null ? null : CpuClass.Of(snapshot));
+                return new FleetMember(t, snapshot, snapshot is null ? null : CpuClass.Of(snapshot), down.Contains(t.EffectiveName));
             })];
         }
     }
+
+    /// <summary>The targets whose last poll could not read the host (libvirt_capabilities_up 0).</summary>
+    private HashSet<string> DownTargets() => [.. board.All.Where(s => !s.Up).Select(s => s.Name)];
+
+    private static string DownKey(IEnumerable<string> down) => string.Join('\n', down.Order(StringComparer.Ordinal));
 
     private void Prune(List<FleetMember> members, List<FleetMember> classified)
     {
@@ -175,7 +195,8 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
             }
 
             // The oldest libvirt/QEMU knows the fewest features: what it computes, every newer member understands.
-            var oldest = byArch.OrderBy(m => m.Class!, Comparer<CpuClass>.Create(CpuClass.CompareAge)).ThenBy(m => m.Name, StringComparer.Ordinal).First();
+            // Any member of the oldest class computes the same: one that is up, if there is one.
+            var oldest = byArch.OrderBy(m => m.Class!, Comparer<CpuClass>.Create(CpuClass.CompareAge)).ThenBy(m => m.Down).ThenBy(m => m.Name, StringComparer.Ordinal).First();
             if (Reachable(oldest))
             {
                 work.Add(ComputeBaselineAsync(byArch.Key, classSet, oldest, [.. classes.Select(c => c.CpuXml)], cancel));
@@ -221,33 +242,46 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
         }
     }
 
-    /// <summary>Every ordered pair of classes of one arch, and the baseline checks, that are not answered yet.</summary>
+    /// <summary>Every ordered pair of classes of a group, and the baseline checks, that are not answered yet.</summary>
     private async Task ComparePairsAsync(List<FleetMember> classified, CancellationToken cancel)
     {
         var questions = new Dictionary<string, List<Question>>(StringComparer.Ordinal);
-        foreach (var byArch in classified.GroupBy(m => (m.Group, m.Class!.Arch)))
+        foreach (var group in classified.GroupBy(m => m.Group))
         {
-            var classes = byArch.Select(m => m.Class!).DistinctBy(c => c.Id).ToList();
-            var baseline = baselines.GetValueOrDefault(byArch.Key);
+            var classes = group.Select(m => m.Class!).DistinctBy(c => c.Id).ToList();
             foreach (var destination in classes)
             {
                 var asks = questions.TryGetValue(destination.Id, out var list) ? list : questions[destination.Id] = [];
-                foreach (var source in classes.Where(s => s.Id != destination.Id && !IsAnswered(s.Id, destination.Id)))
+                var host = group.Where(m => m.Class!.Id == destination.Id).OrderBy(m => m.Name, StringComparer.Ordinal).First().Snapshot!.Host!;
+                foreach (var source in classes.Where(s => s.Id != destination.Id && !IsAnswered(s.Id, destination.Id) && asks.All(q => q.Key != s.Id)))
                 {
-                    if (asks.All(q => q.Key != source.Id))
+                    if (source.Arch == destination.Arch)
                     {
-                        asks.Add(new Question(source.Id, source.CpuXml));
+                        asks.Add(new Question(source.Id, source.CpuXml, destination.Arch, destination.VirtType));
+                    }
+                    else if (ArchSupport.Offers(host, source.Arch, source.VirtType))
+                    {
+                        // Another arch the destination emulates (TCG): libvirt judges it for the source's arch.
+                        asks.Add(new Question(source.Id, source.CpuXml, source.Arch, source.VirtType));
+                    }
+                    else
+                    {
+                        lock (gate)
+                        {
+                            pairs[(source.Id, destination.Id)] = new Answer(ArchSupport.NotOffered(source.Arch, source.VirtType, destination.Arch), time.GetUtcNow(), null, true);
+                        }
                     }
                 }
 
+                var baseline = baselines.GetValueOrDefault((group.Key, destination.Arch));
                 if (baseline?.Cpu is { } cpu && !(baseline.Checks.TryGetValue(destination.Id, out var check) && check.Final))
                 {
-                    asks.Add(new Question(BaselineKey(byArch.Key.Group), cpu.Xml));
+                    asks.Add(new Question(BaselineKey(group.Key), cpu.Xml, destination.Arch, destination.VirtType));
                 }
             }
         }
 
-        // Any member of the destination class answers for all of them; a class with none reachable waits.
+        // Any member of the destination class that is up answers for all of them; a class with none reachable waits.
         var work = questions
             .Where(q => q.Value.Count > 0)
             .Select(q => (Destination: classified.Where(m => m.Class!.Id == q.Key).OrderBy(m => m.Name, StringComparer.Ordinal).FirstOrDefault(Reachable), Questions: q.Value))
@@ -264,7 +298,7 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
         {
             answers = await OnLane(destination, connection => questions.ToDictionary(q => q.Key, q =>
             {
-                var verdict = CpuComparer.Compare(connection, cpuClass.Arch, cpuClass.VirtType, q.CpuXml);
+                var verdict = CpuComparer.Compare(connection, q.Arch, q.VirtType, q.CpuXml);
                 // An unknown from a connection that died is a transient failure, not libvirt's judgement.
                 return new Answer(verdict, time.GetUtcNow(), destination.Name, verdict.Outcome != CompatOutcome.Unknown || Alive(connection));
             }), cancel).ConfigureAwait(false);
@@ -320,12 +354,13 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
             cancel);
     }
 
-    /// <summary>Free to call now (no call of its own still running), and not retried within a poll interval after a failure.</summary>
+    /// <summary>Up, free to call now (no call of its own still running), and not retried within a poll interval after a failure.</summary>
     private bool Reachable(FleetMember member)
     {
         lock (gate)
         {
-            return lanes.GetValueOrDefault(member.Name)?.Busy != true
+            return !member.Down
+                && lanes.GetValueOrDefault(member.Name)?.Busy != true
                 && (!lastFailure.TryGetValue(member.Name, out var failed) || time.GetUtcNow() - failed >= settings.IntervalOf(member.Target));
         }
     }
@@ -395,6 +430,7 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
             }
 
             Volatile.Write(ref report, new FleetReport(time.GetUtcNow(), groups));
+            Volatile.Write(ref publishedDown, DownKey(members.Where(m => m.Down).Select(m => m.Name)));
         }
     }
 
@@ -405,15 +441,20 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
         {
             var cpu = c.First().Class!;
             return new ClassReport(cpu.Id, cpu.Arch, cpu.VirtType, cpu.Model, cpu.Vendor, cpu.LibvirtVersion, cpu.HypervisorVersion,
-                [.. c.Select(m => m.Name).Order(StringComparer.Ordinal)], cpu.CpuXml);
+                [.. c.Select(m => m.Name).Order(StringComparer.Ordinal)], [.. c.Where(m => m.Down).Select(m => m.Name).Order(StringComparer.Ordinal)], cpu.CpuXml);
         }).OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
 
         var pairReports = new List<PairReport>();
         foreach (var source in classes)
         {
-            foreach (var destination in classes.Where(d => d.Arch == source.Arch))
+            foreach (var destination in classes)
             {
-                if (source.Id == destination.Id)
+                if (destination.Down.Count == destination.Targets.Count)
+                {
+                    // A destination that is down cannot take guests nor judge: no stale verdict, no stale blockers.
+                    pairReports.Add(new PairReport(source.Id, destination.Id, CompatVerdict.Unknown($"destination down: no target of the class is up ({string.Join(", ", destination.Down)})"), time.GetUtcNow(), null));
+                }
+                else if (source.Id == destination.Id)
                 {
                     pairReports.Add(new PairReport(source.Id, destination.Id, CompatVerdict.SameClass, time.GetUtcNow(), null));
                 }
@@ -436,11 +477,13 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
                 continue;
             }
 
+            // Every target of this host arch: the same targets libvirt_fleet_hosts counts for it.
             var checks = members
-                .Where(m => (m.Class?.Arch ?? m.Snapshot?.Host?.Host.Cpu.Arch) == arch)
+                .Where(m => m.Snapshot?.Host?.Host.Cpu.Arch == arch)
                 .OrderBy(m => m.Name, StringComparer.Ordinal)
-                .Select(m => new TargetCheck(m.Name, m.Class is { } c && baseline.Checks.TryGetValue(c.Id, out var check)
-                    ? check.Verdict
+                .Select(m => new TargetCheck(m.Name,
+                    m.Down ? CompatVerdict.Unknown("target down: its last poll could not reach it")
+                    : m.Class is { } c && baseline.Checks.TryGetValue(c.Id, out var check) ? check.Verdict
                     : CompatVerdict.Unknown(baseline.Cpu is null ? "no baseline CPU" : m.UnclassifiedReason ?? "not checked yet")))
                 .ToList();
             baselineReports.Add(new BaselineReport(arch, baseline.Cpu?.Model, baseline.Cpu?.Vendor, baseline.Cpu?.Features ?? [], baseline.Cpu?.Xml, baseline.Message, baseline.ComputedOn, checks));
@@ -464,8 +507,8 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
     [LoggerMessage(LogEvents.FleetBaselineFailed, LogLevel.Warning, "Fleet: no baseline CPU for group {Group} arch {Arch} on {Target}: {Error}")]
     private partial void LogBaselineFailed(string group, string arch, string target, string error);
 
-    /// <summary>A question for a destination: the key is a source class id, or a group's baseline.</summary>
-    private sealed record Question(string Key, string CpuXml);
+    /// <summary>A question for a destination, asked for a guest arch and virt type: the key is a source class id, or a group's baseline.</summary>
+    private sealed record Question(string Key, string CpuXml, string Arch, string VirtType);
 
     /// <summary>A verdict and whether it is libvirt's judgement (kept) or a transient failure (asked again).</summary>
     private sealed record Answer(CompatVerdict Verdict, DateTimeOffset At, string? AnsweredBy, bool Final);

@@ -24,7 +24,7 @@ public sealed class RecordedFleet : ILibvirtConnector
         Registry = Prometheus.Metrics.NewCustomRegistry();
         Publisher = new SnapshotPublisher(Registry);
         Registry.AddBeforeCollectCallback(Publisher.ApplyStaged);
-        Service = new FleetService(Settings(), this, Publisher, Time, NullLogger<FleetService>.Instance);
+        Service = new FleetService(Settings(), this, Publisher, Board, Time, NullLogger<FleetService>.Instance);
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
@@ -34,6 +34,9 @@ public sealed class RecordedFleet : ILibvirtConnector
     public SnapshotPublisher Publisher { get; }
 
     public FleetService Service { get; }
+
+    /// <summary>What the pollers last said about each target: <see cref="SetUp"/> stands for their verdict.</summary>
+    public TargetStatusBoard Board { get; } = new();
 
     /// <summary>Adds a target served by its own recorded host, and tells the fleet about the new configuration.</summary>
     public RecordedLibvirt Add(string name, string? group = null, bool readOnly = false)
@@ -59,6 +62,10 @@ public sealed class RecordedFleet : ILibvirtConnector
         var snapshot = new TargetCollector(new HealthMetrics(Prometheus.Metrics.NewCustomRegistry()), Time).Collect(name, connection, new MachineSelection());
         Service.Accepted(snapshot);
     }
+
+    /// <summary>Records a poll of the target that did (or did not) reach its host, as its poller would.</summary>
+    public void SetUp(string name, bool up) =>
+        Board.Set(new TargetStatus(name, "recorded://" + name, false, 1, Time.GetUtcNow(), null, null, up, !up, [], [], null));
 
     public Task RoundAsync() => Service.RecomputeAsync(TestContext.Current.CancellationToken);
 
