@@ -33,9 +33,18 @@ public sealed class CorpusBackedConnector : ILibvirtConnector
 
         public bool ReadOnly => false;
 
-        // An x86_64 host offering kvm and qemu, as recorded from the test machine.
-        public string GetCapabilities() =>
-            System.IO.File.ReadAllText(TestEnvironment.FixturePath("debian12-libvirt9.0-qemu7.2", "hostcaps.xml"));
+        // An x86_64 host offering kvm and qemu, as recorded from the test machine; a document of another arch is
+        // a host of that arch, offering what the document describes (its emulator, machine and domain type) only.
+        public string GetCapabilities()
+        {
+            var caps = System.Xml.Linq.XElement.Parse(document);
+            var arch = caps.Element("arch")!.Value;
+            return arch == "x86_64"
+                ? System.IO.File.ReadAllText(TestEnvironment.FixturePath("debian12-libvirt9.0-qemu7.2", "hostcaps.xml"))
+                : $"<capabilities><host><uuid>00000000-0000-4000-8000-000000000001</uuid><cpu><arch>{arch}</arch></cpu></host>"
+                    + $"<guest><os_type>hvm</os_type><arch name='{arch}'><emulator>{caps.Element("path")!.Value}</emulator>"
+                    + $"<machine>{caps.Element("machine")!.Value}</machine><domain type='{caps.Element("domain")!.Value}'/></arch></guest></capabilities>";
+        }
 
         public string GetDomainCapabilities(string? emulator, string? arch, string? machine, string? virtType) =>
             arch == DomainCapabilitiesParser.Parse(document).Arch
