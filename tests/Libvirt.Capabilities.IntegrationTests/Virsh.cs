@@ -57,6 +57,17 @@ public static class Virsh
             null);
     }
 
+    /// <summary>Whether <c>virsh capabilities</c> offers hvm guests of the arch with the virt type at all.</summary>
+    public static bool Offers(string uri, string arch, string virtType)
+    {
+        var (exitCode, stdout, stderr) = Run("-c", uri, "capabilities");
+        Assert.True(exitCode == 0, stderr);
+        return XElement.Parse(stdout).Elements("guest")
+            .Where(g => g.Element("os_type")?.Value == "hvm")
+            .Elements("arch")
+            .Any(a => (string?)a.Attribute("name") == arch && a.Elements("domain").Any(d => (string?)d.Attribute("type") == virtType));
+    }
+
     public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
     {
         TestEnvironment.Require(File.Exists(Path), "virsh (apt-get install libvirt-clients)");
