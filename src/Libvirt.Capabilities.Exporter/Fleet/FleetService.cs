@@ -39,7 +39,7 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
     private readonly ILogger logger;
     private ExporterSettings settings;
     private FleetReport report = FleetReport.Empty;
-    /// <summary>The down targets the last publication was built with.</summary>
+    /// <summary>The down targets (<see cref="DownTargets"/>) the last publication was built with.</summary>
     private string publishedDown = "";
 
     public FleetService(ExporterSettings settings, ILibvirtConnector connector, SnapshotPublisher publisher, TargetStatusBoard board, TimeProvider time, ILogger<FleetService> logger)
@@ -133,9 +133,10 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
     }
 
     /// <summary>Every configured target with its last complete snapshot, CPU class and whether it is down.</summary>
-    private List<FleetMember> Members()
+    private List<FleetMember> Members() => Members(DownTargets());
+
+    private List<FleetMember> Members(HashSet<string> down)
     {
-        var down = DownTargets();
         lock (gate)
         {
             return [.. settings.Libvirt.EffectiveTargets.Select(t =>
@@ -401,7 +402,8 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
         // One publication at a time, each from the latest state, so an older one never lands last.
         lock (publishGate)
         {
-            var members = Members();
+            var down = DownTargets();
+            var members = Members(down);
             var groups = new List<GroupReport>();
             lock (gate)
             {
@@ -430,7 +432,7 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
             }
 
             Volatile.Write(ref report, new FleetReport(time.GetUtcNow(), groups));
-            Volatile.Write(ref publishedDown, DownKey(members.Where(m => m.Down).Select(m => m.Name)));
+            Volatile.Write(ref publishedDown, DownKey(down));
         }
     }
 
