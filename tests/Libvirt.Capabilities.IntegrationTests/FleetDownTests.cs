@@ -51,10 +51,12 @@ public sealed class FleetDownTests
         // Down: as a destination it cannot judge (-1, no blockers); as a source, the shared daemon's verdict on its
         // last known host-model CPU stays; its class and inventory stay those of its last complete poll.
         daemon.Stop();
+        var sinceStop = System.Diagnostics.Stopwatch.StartNew();
         var down = await exporter.WaitForAsync(
             "the private daemon down and its class unknown as a destination",
             m => m.Up(Private) == 0 && Compatible(m, sharedClass, privateClass) == -1,
             TimeSpan.FromSeconds(30));
+        var toUnknown = sinceStop.Elapsed;
         Assert.Equal(-1, Compatible(down, privateClass, privateClass));
         Assert.Equal(1, Compatible(down, privateClass, sharedClass));
         Assert.Equal(1, Compatible(down, sharedClass, sharedClass));
@@ -74,10 +76,14 @@ public sealed class FleetDownTests
 
         // Back: the same classes and exactly the fleet series of before, none stale, none missing.
         daemon.Start();
+        var sinceStart = System.Diagnostics.Stopwatch.StartNew();
         var back = await exporter.WaitForAsync(
             "the private daemon back",
             m => m.Up(Private) == 1 && Compatible(m, sharedClass, privateClass) == 1 && Baseline(m, Private) == 1,
             TimeSpan.FromSeconds(60));
+        var figures = $"fleet: destination unknown {toUnknown.TotalSeconds:0.0} s after its daemon stopped, compatible again {sinceStart.Elapsed.TotalSeconds:0.0} s after it started (poll interval 2 s)";
+        TestContext.Current.TestOutputHelper?.WriteLine(figures);
+        Console.WriteLine(figures);
         Assert.Equal(before, FleetSeries(back));
     }
 
