@@ -20,8 +20,7 @@ public sealed class DiffCommandTests
     [MemberData(nameof(DomainCapsPairs))]
     public void Reports_what_an_independent_diff_finds(string before, string after)
     {
-        var corpus = TestEnvironment.RequireCorpus();
-        var (oldPath, newPath) = (Path.Combine(corpus, "domaincaps", before), Path.Combine(corpus, "domaincaps", after));
+        var (oldPath, newPath) = (ReplayPairs.PathOf("domaincaps", before), ReplayPairs.PathOf("domaincaps", after));
 
         // Two single documents are one combination, named after the newer document: its emulator, arch, machine and domain type.
         var newer = XDocument.Load(newPath).Root!;
@@ -38,8 +37,7 @@ public sealed class DiffCommandTests
     [MemberData(nameof(HostCapsPairs))]
     public void Reports_what_an_independent_diff_finds_between_hosts(string before, string after)
     {
-        var corpus = TestEnvironment.RequireCorpus();
-        var (oldPath, newPath) = (Path.Combine(corpus, "hostcaps", before), Path.Combine(corpus, "hostcaps", after));
+        var (oldPath, newPath) = (ReplayPairs.PathOf("hostcaps", before), ReplayPairs.PathOf("hostcaps", after));
         AssertReports(OracleFacts.Diff(DriftReplayTests.HostFacts(File.ReadAllText(oldPath)), DriftReplayTests.HostFacts(File.ReadAllText(newPath))), oldPath, newPath);
     }
 

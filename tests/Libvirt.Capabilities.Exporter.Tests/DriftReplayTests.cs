@@ -23,9 +23,8 @@ public sealed class DriftReplayTests
     [MemberData(nameof(DomainCapsPairs))]
     public async Task Reported_domain_changes_match_an_independent_diff(string before, string after)
     {
-        var corpus = TestEnvironment.RequireCorpus();
-        var beforeXml = File.ReadAllText(Path.Combine(corpus, "domaincaps", before));
-        var afterXml = File.ReadAllText(Path.Combine(corpus, "domaincaps", after));
+        var beforeXml = File.ReadAllText(ReplayPairs.PathOf("domaincaps", before));
+        var afterXml = File.ReadAllText(ReplayPairs.PathOf("domaincaps", after));
         using var harness = new PollerHarness();
         var current = beforeXml;
         harness.Libvirt.HostXml = HostOffering(beforeXml);
@@ -56,9 +55,8 @@ public sealed class DriftReplayTests
     [MemberData(nameof(HostCapsPairs))]
     public async Task Reported_host_changes_match_an_independent_diff(string before, string after)
     {
-        var corpus = TestEnvironment.RequireCorpus();
-        var beforeXml = File.ReadAllText(Path.Combine(corpus, "hostcaps", before));
-        var afterXml = File.ReadAllText(Path.Combine(corpus, "hostcaps", after));
+        var beforeXml = File.ReadAllText(ReplayPairs.PathOf("hostcaps", before));
+        var afterXml = File.ReadAllText(ReplayPairs.PathOf("hostcaps", after));
         using var harness = new PollerHarness(changeLogCapacity: 100_000);
         harness.Libvirt.HostXml = beforeXml;
         harness.Libvirt.DomainError = Fakes.RecordedLibvirt.NotSupported("virConnectGetDomainCapabilities"); // host facts only

@@ -4,7 +4,7 @@ namespace Libvirt.Capabilities.Exporter.Tests.Oracle;
 
 /// <summary>
 /// The element paths (below the document root) that one of libvirt's RelaxNG schemas defines, read from the
-/// schema file itself: what the oracle calls "an element libvirt knows", as opposed to one a newer libvirt adds.
+/// schema file itself: which elements are containers of others, and which children a container has.
 /// </summary>
 internal sealed class RngElements
 {
@@ -24,7 +24,8 @@ internal sealed class RngElements
 
     public static RngElements Load(string schemaFile) => new(schemaFile);
 
-    public bool Knows(string path) => paths.Contains(path);
+    /// <summary>True when the schema defines elements below <paramref name="path"/>.</summary>
+    public bool IsContainer(string path) => Children(path).Any();
 
     /// <summary>The names of the elements the schema allows directly below <paramref name="path"/>.</summary>
     public IEnumerable<string> Children(string path) =>

@@ -35,7 +35,8 @@ internal sealed class XmlReads
 
     /// <summary>
     /// What nothing read, as (element path, attribute, value): each unread attribute, each unread text
-    /// (attribute ""), and each empty element whose presence nothing read and that the schema does not define.
+    /// (attribute ""), and each empty element whose presence nothing read, unless the schema defines it as a
+    /// container of other elements (an empty container says nothing; an empty marker such as host/cpu/features/pae does).
     /// </summary>
     public IEnumerable<(string Element, string Attribute, string Value)> Unread(XElement root, RngElements schema)
     {
@@ -53,7 +54,7 @@ internal sealed class XmlReads
                 yield return (path, "", text);
             }
 
-            if (text.Length == 0 && !element.HasAttributes && !element.HasElements && !read.Contains((element, "#presence")) && !schema.Knows(path))
+            if (text.Length == 0 && !element.HasAttributes && !element.HasElements && !read.Contains((element, "#presence")) && !schema.IsContainer(path))
             {
                 yield return (path, "", "");
             }
