@@ -11,7 +11,8 @@ namespace Libvirt.Capabilities.Exporter.Tests;
 /// whose alias (q35, pc, virt, ...) moves to the new version's machine, answering with the recorded documents.
 /// Host capabilities: a host whose capabilities document is replaced by another real one. Every change the
 /// exporter reports, as reported (no filtering, no netting), must equal the diff of facts the test computes
-/// from the XML itself (<see cref="OracleFacts"/>); the machine rename is one change of libvirt_domcaps_info.
+/// from the XML itself (<see cref="OracleFacts"/>), live and after a restart against the persisted snapshot; the
+/// machine rename is one change of libvirt_domcaps_info.
 /// </summary>
 public sealed class DriftReplayTests
 {
@@ -34,6 +35,7 @@ public sealed class DriftReplayTests
         await poller.PollOnceAsync(TestContext.Current.CancellationToken);
         Assert.Empty(harness.Changes.Recent());
         var fingerprintsBefore = Fingerprints(harness.Scrape());
+        var restartState = CopyOf(harness.StateDirectory);
         current = afterXml;
         harness.Libvirt.HostXml = HostOffering(afterXml);
         await poller.PollOnceAsync(TestContext.Current.CancellationToken);
@@ -44,6 +46,7 @@ public sealed class DriftReplayTests
         OracleAssert.SameChanges(expected, reported);
         AssertFingerprintsFollow(expected, fingerprintsBefore, Fingerprints(harness.Scrape()));
         AssertCounted(expected, harness.Scrape());
+        OracleAssert.SameChanges(expected, await AfterRestartAsync(restartState, HostOffering(afterXml), afterXml));
 
         // Reported once: polling the upgraded host again adds nothing.
         var count = harness.Changes.Recent().Count;
@@ -65,6 +68,7 @@ public sealed class DriftReplayTests
         await poller.PollOnceAsync(TestContext.Current.CancellationToken);
         Assert.Empty(harness.Changes.Recent());
         var fingerprintsBefore = Fingerprints(harness.Scrape());
+        var restartState = CopyOf(harness.StateDirectory);
         harness.Libvirt.HostXml = afterXml;
         await poller.PollOnceAsync(TestContext.Current.CancellationToken);
 
@@ -74,6 +78,39 @@ public sealed class DriftReplayTests
         OracleAssert.SameChanges(expected, reported);
         AssertFingerprintsFollow(expected, fingerprintsBefore, Fingerprints(harness.Scrape()));
         AssertCounted(expected, harness.Scrape());
+        OracleAssert.SameChanges(expected, await AfterRestartAsync(restartState, afterXml, null));
+    }
+
+    /// <summary>
+    /// An exporter restarted on the upgraded host: its first poll compares with the snapshot persisted before the
+    /// upgrade. Returns the changes it reports. Without a domain document, domain capabilities are not supported.
+    /// </summary>
+    private static async Task<List<string>> AfterRestartAsync(string stateDirectory, string hostXml, string? domcapsXml)
+    {
+        using var restarted = new PollerHarness(stateDirectory, changeLogCapacity: 100_000);
+        restarted.Libvirt.HostXml = hostXml;
+        if (domcapsXml is null)
+        {
+            restarted.Libvirt.DomainError = Fakes.RecordedLibvirt.NotSupported("virConnectGetDomainCapabilities");
+        }
+        else
+        {
+            restarted.Libvirt.DomainCapsXml = (_, _, _, _) => domcapsXml;
+        }
+
+        await restarted.Poller().PollOnceAsync(TestContext.Current.CancellationToken);
+        return [.. restarted.Changes.Recent().Select(Describe)];
+    }
+
+    private static string CopyOf(string directory)
+    {
+        var copy = Directory.CreateTempSubdirectory("lce-state-").FullName;
+        foreach (var file in Directory.EnumerateFiles(directory))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        return copy;
     }
 
     /// <summary>
