@@ -41,6 +41,27 @@ public sealed class DiffCommandTests
         AssertReports(OracleFacts.Diff(DriftReplayTests.HostFacts(File.ReadAllText(oldPath)), DriftReplayTests.HostFacts(File.ReadAllText(newPath))), oldPath, newPath);
     }
 
+    /// <summary>capture of the host before and after the upgrade (as the live replay serves it), then diff of the two captures.</summary>
+    [Theory]
+    [MemberData(nameof(DomainCapsPairs))]
+    public void Captures_of_an_upgrade_differ_by_what_an_independent_diff_finds(string before, string after)
+    {
+        var (beforeXml, afterXml) = (File.ReadAllText(ReplayPairs.PathOf("domaincaps", before)), File.ReadAllText(ReplayPairs.PathOf("domaincaps", after)));
+        var (oldCapture, newCapture) = (Capture(beforeXml), Capture(afterXml));
+        AssertReports(OracleFacts.Diff(DriftReplayTests.OfferedFacts(beforeXml), DriftReplayTests.OfferedFacts(afterXml)), oldCapture, newCapture);
+    }
+
+    private static string Capture(string domcapsXml)
+    {
+        var libvirt = new Fakes.RecordedLibvirt { HostXml = DriftReplayTests.HostOffering(domcapsXml), DomainCapsXml = (_, _, _, _) => domcapsXml };
+        var directory = Path.Combine(Directory.CreateTempSubdirectory("lce-capture-").FullName, "capture");
+        using var stderr = new StringWriter();
+        var exit = CaptureCommand.Create(libvirt, new StringWriter(), stderr).Parse(["--uri", "qemu+tcp://recorded/system", directory])
+            .Invoke(new System.CommandLine.InvocationConfiguration { Output = new StringWriter(), Error = stderr });
+        Assert.True(exit == 0, stderr.ToString());
+        return directory;
+    }
+
     [Fact]
     public void A_document_against_itself_is_identical()
     {

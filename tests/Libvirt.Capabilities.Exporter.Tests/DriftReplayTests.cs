@@ -117,7 +117,7 @@ public sealed class DriftReplayTests
     /// The host HostOffering describes plus the one combination it offers (asked by alias, or as libvirt's
     /// default when the machine has none) and libvirt's default machine for it.
     /// </summary>
-    private static OracleFacts OfferedFacts(string domcapsXml)
+    internal static OracleFacts OfferedFacts(string domcapsXml)
     {
         var facts = HostFacts(HostOffering(domcapsXml));
         var doc = XDocument.Parse(domcapsXml);
@@ -135,7 +135,7 @@ public sealed class DriftReplayTests
     }
 
     /// <summary>A host with the document's emulator, its machine, and the alias QEMU gives it (none for unversioned machines).</summary>
-    private static string HostOffering(string domcapsXml)
+    internal static string HostOffering(string domcapsXml)
     {
         var doc = XDocument.Parse(domcapsXml);
         var (arch, machine) = (Text(doc, "arch"), Text(doc, "machine"));
