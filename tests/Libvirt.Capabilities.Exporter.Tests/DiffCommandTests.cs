@@ -48,7 +48,15 @@ public sealed class DiffCommandTests
     {
         var (beforeXml, afterXml) = (File.ReadAllText(ReplayPairs.PathOf("domaincaps", before)), File.ReadAllText(ReplayPairs.PathOf("domaincaps", after)));
         var (oldCapture, newCapture) = (Capture(beforeXml), Capture(afterXml));
-        AssertReports(OracleFacts.Diff(DriftReplayTests.OfferedFacts(beforeXml), DriftReplayTests.OfferedFacts(afterXml)), oldCapture, newCapture);
+        try
+        {
+            AssertReports(OracleFacts.Diff(DriftReplayTests.OfferedFacts(beforeXml), DriftReplayTests.OfferedFacts(afterXml)), oldCapture, newCapture);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(oldCapture)!, recursive: true);
+            Directory.Delete(Path.GetDirectoryName(newCapture)!, recursive: true);
+        }
     }
 
     private static string Capture(string domcapsXml)

@@ -98,8 +98,15 @@ public sealed class DriftReplayTests
             restarted.Libvirt.DomainCapsXml = (_, _, _, _) => domcapsXml;
         }
 
-        await restarted.Poller().PollOnceAsync(TestContext.Current.CancellationToken);
-        return [.. restarted.Changes.Recent().Select(Describe)];
+        try
+        {
+            await restarted.Poller().PollOnceAsync(TestContext.Current.CancellationToken);
+            return [.. restarted.Changes.Recent().Select(Describe)];
+        }
+        finally
+        {
+            Directory.Delete(stateDirectory, recursive: true);
+        }
     }
 
     private static string CopyOf(string directory)
