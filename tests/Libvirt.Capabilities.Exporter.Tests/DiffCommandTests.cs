@@ -1,41 +1,73 @@
 using System.Text.Json;
+using System.Xml.Linq;
 using Libvirt.Capabilities.Exporter.Cli;
+using Libvirt.Capabilities.Exporter.Tests.Oracle;
 using Libvirt.Capabilities.TestSupport;
 
 namespace Libvirt.Capabilities.Exporter.Tests;
 
 /// <summary>
-/// <c>diff</c> of two single documents reports, in its JSON, what the independent XPath diff of
-/// <see cref="DriftReplayTests"/> finds between the same files; a document against itself is identical.
+/// <c>diff</c> of two single documents reports, in its JSON, exactly the changes of the facts the test computes
+/// from the same files (<see cref="OracleFacts"/>): every family, nothing filtered; a document against itself is identical.
 /// </summary>
 public sealed class DiffCommandTests
 {
+    public static TheoryData<string, string> DomainCapsPairs() => ReplayPairs.DomainCaps();
+
+    public static TheoryData<string, string> HostCapsPairs() => ReplayPairs.HostCaps;
+
     [Theory]
-    [InlineData("qemu_5.0.0-virt.riscv64.xml", "qemu_5.2.0-virt.riscv64.xml")]
-    [InlineData("qemu_6.2.0-q35.x86_64.xml", "qemu_7.0.0-q35.x86_64.xml")]
-    [InlineData("qemu_8.1.0-tcg.x86_64.xml", "qemu_8.2.0-tcg.x86_64.xml")]
-    [InlineData("qemu_7.0.0-virt.aarch64.xml", "qemu_8.2.0-virt.aarch64.xml")]
+    [MemberData(nameof(DomainCapsPairs))]
     public void Reports_what_an_independent_diff_finds(string before, string after)
     {
-        var corpus = TestEnvironment.RequireCorpus();
-        var (oldPath, newPath) = (Path.Combine(corpus, "domaincaps", before), Path.Combine(corpus, "domaincaps", after));
-        var (exit, stdout, stderr) = Run("--format", "json", oldPath, newPath);
+        var (oldPath, newPath) = (ReplayPairs.PathOf("domaincaps", before), ReplayPairs.PathOf("domaincaps", after));
 
-        Assert.True(exit == DiffCommand.Different, stderr);
-        using var json = JsonDocument.Parse(stdout);
-        var reported = json.RootElement.EnumerateArray()
-            .Where(c => DriftReplayTests.OracleScopes.Contains(c.GetProperty("family").GetString()!["libvirt_".Length..]))
-            .Select(Describe)
-            .ToList();
-        var expected = DriftReplayTests.Diff(DriftReplayTests.Facts(File.ReadAllText(oldPath)), DriftReplayTests.Facts(File.ReadAllText(newPath)));
-        Assert.Equal(expected.Order(StringComparer.Ordinal), reported.Order(StringComparer.Ordinal));
-        Assert.All(json.RootElement.EnumerateArray(), c => Assert.True(
-            c.GetProperty("change").GetString() switch
-            {
-                "added" => c.GetProperty("old").ValueKind == JsonValueKind.Null,
-                "removed" => c.GetProperty("new").ValueKind == JsonValueKind.Null,
-                _ => c.GetProperty("old").ValueKind == JsonValueKind.String && c.GetProperty("new").ValueKind == JsonValueKind.String,
-            }));
+        // Two single documents are one combination, named after the newer document: its emulator, arch, machine and domain type.
+        var newer = XDocument.Load(newPath).Root!;
+        var combination = new DomainCapsOracle.Combination(
+            newer.Element("path")?.Value.Trim() ?? "", newer.Element("arch")!.Value.Trim(), newer.Element("machine")?.Value.Trim() ?? "default", newer.Element("domain")!.Value.Trim());
+        var (oldFacts, newFacts) = (new OracleFacts(), new OracleFacts());
+        DomainCapsOracle.Add(oldFacts, XDocument.Load(oldPath), combination);
+        DomainCapsOracle.Add(newFacts, XDocument.Load(newPath), combination);
+
+        AssertReports(OracleFacts.Diff(oldFacts, newFacts), oldPath, newPath);
+    }
+
+    [Theory]
+    [MemberData(nameof(HostCapsPairs))]
+    public void Reports_what_an_independent_diff_finds_between_hosts(string before, string after)
+    {
+        var (oldPath, newPath) = (ReplayPairs.PathOf("hostcaps", before), ReplayPairs.PathOf("hostcaps", after));
+        AssertReports(OracleFacts.Diff(DriftReplayTests.HostFacts(File.ReadAllText(oldPath)), DriftReplayTests.HostFacts(File.ReadAllText(newPath))), oldPath, newPath);
+    }
+
+    /// <summary>capture of the host before and after the upgrade (as the live replay serves it), then diff of the two captures.</summary>
+    [Theory]
+    [MemberData(nameof(DomainCapsPairs))]
+    public void Captures_of_an_upgrade_differ_by_what_an_independent_diff_finds(string before, string after)
+    {
+        var (beforeXml, afterXml) = (File.ReadAllText(ReplayPairs.PathOf("domaincaps", before)), File.ReadAllText(ReplayPairs.PathOf("domaincaps", after)));
+        var (oldCapture, newCapture) = (Capture(beforeXml), Capture(afterXml));
+        try
+        {
+            AssertReports(OracleFacts.Diff(DriftReplayTests.OfferedFacts(beforeXml), DriftReplayTests.OfferedFacts(afterXml)), oldCapture, newCapture);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(oldCapture)!, recursive: true);
+            Directory.Delete(Path.GetDirectoryName(newCapture)!, recursive: true);
+        }
+    }
+
+    private static string Capture(string domcapsXml)
+    {
+        var libvirt = new Fakes.RecordedLibvirt { HostXml = DriftReplayTests.HostOffering(domcapsXml), DomainCapsXml = (_, _, _, _) => domcapsXml };
+        var directory = Path.Combine(Directory.CreateTempSubdirectory("lce-capture-").FullName, "capture");
+        using var stderr = new StringWriter();
+        var exit = CaptureCommand.Create(libvirt, new StringWriter(), stderr).Parse(["--uri", "qemu+tcp://recorded/system", directory])
+            .Invoke(new System.CommandLine.InvocationConfiguration { Output = new StringWriter(), Error = stderr });
+        Assert.True(exit == 0, stderr.ToString());
+        return directory;
     }
 
     [Fact]
@@ -68,13 +100,25 @@ public sealed class DiffCommandTests
         Assert.Contains("not a file of the capture", stderr, StringComparison.Ordinal);
     }
 
-    private static string Describe(JsonElement change)
+    private static void AssertReports(List<string> expected, string oldPath, string newPath)
     {
-        var own = change.GetProperty("labels").EnumerateObject()
-            .Where(l => l.Name is not ("emulator" or "arch" or "machine" or "virt_type"))
-            .Select(l => l.Value.GetString());
-        return $"{change.GetProperty("change").GetString()} {change.GetProperty("family").GetString()!["libvirt_".Length..]}|{string.Join('|', own)}";
+        var (exit, stdout, stderr) = Run("--format", "json", oldPath, newPath);
+        Assert.True(exit == DiffCommand.Different, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var reported = json.RootElement.EnumerateArray().Select(Describe).ToList();
+        Assert.NotEmpty(expected);
+        OracleAssert.SameChanges(expected, reported);
     }
+
+    /// <summary>A change of the JSON in the oracle's form: the same family, change, kind, labels and values, laid out as one line.</summary>
+    private static string Describe(JsonElement change) =>
+        OracleFacts.Line(
+            change.GetProperty("change").GetString()!,
+            change.GetProperty("kind").GetString()!,
+            change.GetProperty("family").GetString()!,
+            change.GetProperty("labels").EnumerateObject().Select(l => (l.Name, l.Value.GetString()!)),
+            change.GetProperty("old").GetString(),
+            change.GetProperty("new").GetString());
 
     private static (int Exit, string Stdout, string Stderr) Run(params string[] args)
     {

@@ -13,8 +13,10 @@ public sealed class PollerHarness : IDisposable
 {
     private readonly List<TargetPoller> pollers = [];
 
-    public PollerHarness(string? stateDirectory = null)
+    /// <param name="changeLogCapacity">How many changes /api/changes keeps; a replay of a large upgrade needs them all.</param>
+    public PollerHarness(string? stateDirectory = null, int changeLogCapacity = 1000)
     {
+        Changes = new ChangeLog(changeLogCapacity);
         StateDirectory = stateDirectory ?? Directory.CreateTempSubdirectory("lce-state-").FullName;
         Registry = Prometheus.Metrics.NewCustomRegistry();
         Publisher = new SnapshotPublisher(Registry);
@@ -28,7 +30,7 @@ public sealed class PollerHarness : IDisposable
     public SnapshotPublisher Publisher { get; }
     public HealthMetrics Health { get; }
     public TargetStatusBoard Board { get; } = new();
-    public ChangeLog Changes { get; } = new(1000);
+    public ChangeLog Changes { get; }
     public string StateDirectory { get; }
 
     public TargetPoller Poller(string name = "t1", bool readOnly = false, TimeSpan? timeout = null, RecordedLibvirt? libvirt = null)
