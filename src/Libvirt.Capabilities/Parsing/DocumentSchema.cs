@@ -163,7 +163,15 @@ public sealed class DocumentSchema
 
         private Node SupportFlagsChild => any ??= new Node(NodeKind.SupportFlags);
 
-        private Node DetailsChild => any ??= new Node(NodeKind.Details);
+        // Only the feature element's own supported attribute is read; below it, supported is an unknown attribute.
+        private Node DetailsChild => any ??= BelowFeature();
+
+        private static Node BelowFeature()
+        {
+            var node = new Node(NodeKind.Details);
+            node.Attributes.Remove("supported");
+            return node;
+        }
 
         private static Node CreateEnum()
         {

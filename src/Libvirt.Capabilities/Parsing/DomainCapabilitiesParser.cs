@@ -180,11 +180,11 @@ public static class DomainCapabilitiesParser
         var details = new List<FeatureDetail>();
         var sections = new List<SgxSection>();
         CollectEnums(feature, "features/" + name, enums);
-        CollectDetails(feature, "", details, sections);
+        CollectDetails(feature, "features/" + name, "", details, sections, enums);
         return new DomainFeature(name, SafeXml.YesNo(feature.Attr("supported")), details, sections);
     }
 
-    private static void CollectDetails(XElement element, string prefix, List<FeatureDetail> details, List<SgxSection> sections)
+    private static void CollectDetails(XElement element, string path, string prefix, List<FeatureDetail> details, List<SgxSection> sections, List<CapabilityEnum> enums)
     {
         foreach (var child in element.Elements())
         {
@@ -202,7 +202,8 @@ public static class DomainCapabilitiesParser
             }
             else if (child.HasElements)
             {
-                CollectDetails(child, field + "/", details, sections);
+                CollectEnums(child, path + "/" + name, enums);
+                CollectDetails(child, path + "/" + name, field + "/", details, sections, enums);
             }
             else
             {
