@@ -47,7 +47,7 @@ public class PollPathBenchmarks
         facts = DriftDetector.Facts(samples);
 
         var registry = Prometheus.Metrics.NewCustomRegistry();
-        publisher = new SnapshotPublisher(registry);
+        publisher = new SnapshotPublisher();
         publisher.Publish(Target, samples);
         renderer = new ExpositionRenderer(registry, publisher, NullLogger<ExpositionRenderer>.Instance);
         renderer.RenderAsync(CancellationToken.None).GetAwaiter().GetResult();

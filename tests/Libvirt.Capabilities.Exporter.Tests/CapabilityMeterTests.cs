@@ -11,7 +11,7 @@ public sealed class CapabilityMeterTests
     public void Observable_gauges_follow_the_staged_samples()
     {
         using var meter = new CapabilityMeter();
-        var publisher = new SnapshotPublisher(Prometheus.Metrics.NewCustomRegistry());
+        var publisher = new SnapshotPublisher();
         publisher.Staged += meter.Update;
         var labels = new[] { "t1", "/usr/bin/qemu-system-x86_64", "x86_64", "pc-q35-7.2", "kvm", "backup" };
 

@@ -17,7 +17,7 @@ public sealed class MetricsEndpointTests
     public MetricsEndpointTests()
     {
         var registry = Prometheus.Metrics.NewCustomRegistry();
-        publisher = new SnapshotPublisher(registry);
+        publisher = new SnapshotPublisher();
         renderer = new ExpositionRenderer(registry, publisher, NullLogger<ExpositionRenderer>.Instance);
         var health = new HealthMetrics(registry);
         health.CountError("t1", "timeout");

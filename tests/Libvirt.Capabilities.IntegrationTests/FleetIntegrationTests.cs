@@ -46,8 +46,7 @@ public sealed class FleetIntegrationTests
         targets.Add(Target(NewGeneration, CorpusBackedConnector.Scheme + NewGeneration, "generations"));
         var settings = new ExporterSettings(new WebOptions(), new PollOptions(), new LibvirtOptions { Targets = targets }, new StateOptions { Directory = "" });
         var registry = Prometheus.Metrics.NewCustomRegistry();
-        var publisher = new SnapshotPublisher(registry);
-        registry.AddBeforeCollectCallback(publisher.ApplyStaged);
+        var publisher = new SnapshotPublisher();
         var connector = new CorpusBackedConnector();
         var fleet = new FleetService(settings, connector, publisher, new TargetStatusBoard(), TimeProvider.System, NullLogger<FleetService>.Instance);
 
@@ -150,9 +149,9 @@ public sealed class FleetIntegrationTests
         Assert.NotNull(report.Groups.Single(g => g.Group == "amd-tcg").Baselines.Single().Xml);
         Assert.Equal("local-tcp", mixed.Baselines.Single().ComputedOn);
 
-        using var stream = new MemoryStream();
-        await registry.CollectAndExportAsTextAsync(stream, TestContext.Current.CancellationToken);
-        var text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        var renderer = new ExpositionRenderer(registry, publisher, NullLogger<ExpositionRenderer>.Instance);
+        await renderer.RenderAsync(TestContext.Current.CancellationToken);
+        var text = System.Text.Encoding.UTF8.GetString(renderer.Current.Text.ToArray());
         Assert.Equal(report.Groups.Sum(g => g.Pairs.Count), RenderRunner.CountSeries(text, "libvirt_fleet_host_model_compatible"));
         Assert.Equal(targets.Count, RenderRunner.CountSeries(text, "libvirt_fleet_baseline_cpu_compatible"));
         Assert.Contains("libvirt_fleet_hosts{group=\"amd-tcg\",arch=\"x86_64\"} 5", text, StringComparison.Ordinal);

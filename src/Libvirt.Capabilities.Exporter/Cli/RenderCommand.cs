@@ -61,12 +61,13 @@ public static class RenderCommand
             }
 
             var registry = Prometheus.Metrics.NewCustomRegistry();
+            var publisher = new SnapshotPublisher();
             var exitCode = uriValue is null
-                ? RenderFiles(registry, targetName, files.Host, files.Domcaps, switches, stderr)
-                : RenderLive(registry, connector, targetName, new ConnectionSettings(uriValue, parse.GetValue(readOnly)), switches, stderr);
+                ? RenderFiles(publisher, targetName, files.Host, files.Domcaps, switches, stderr)
+                : RenderLive(registry, publisher, connector, targetName, new ConnectionSettings(uriValue, parse.GetValue(readOnly)), switches, stderr);
             if (exitCode == 0)
             {
-                Export(registry, stdout);
+                Export(registry, publisher, stdout);
             }
 
             return exitCode;
@@ -74,7 +75,7 @@ public static class RenderCommand
         return command;
     }
 
-    private static int RenderFiles(CollectorRegistry registry, string target, FileInfo? hostFile, FileInfo[] domcapsFiles, CollectorSwitches switches, TextWriter stderr)
+    private static int RenderFiles(SnapshotPublisher publisher, string target, FileInfo? hostFile, FileInfo[] domcapsFiles, CollectorSwitches switches, TextWriter stderr)
     {
         var samples = new List<Sample>();
         try
@@ -97,12 +98,12 @@ public static class RenderCommand
         }
 
         FingerprintCollector.Add(samples, target);
-        new SnapshotPublisher(registry).Publish(target, switches.Apply(samples));
+        publisher.Publish(target, switches.Apply(samples));
         return 0;
     }
 
     private static int RenderLive(
-        CollectorRegistry registry, ILibvirtConnector connector, string target, ConnectionSettings settings, CollectorSwitches switches, TextWriter stderr)
+        CollectorRegistry registry, SnapshotPublisher publisher, ILibvirtConnector connector, string target, ConnectionSettings settings, CollectorSwitches switches, TextWriter stderr)
     {
         var redactedUri = LibvirtUri.Display(settings.Uri);
         if (CliConnection.TryOpen(connector, settings, stderr) is not { } connection)
@@ -125,18 +126,18 @@ public static class RenderCommand
                 return Failure;
             }
 
-            new SnapshotPublisher(registry).Publish(
+            publisher.Publish(
                 target, [.. SnapshotSamples.Capabilities(snapshot, switches), .. SnapshotSamples.Health(snapshot, snapshot.CompletedAt, null)]);
             BuildInfo.Register(registry);
             return 0;
         }
     }
 
-    private static void Export(CollectorRegistry registry, TextWriter stdout)
+    private static void Export(CollectorRegistry registry, SnapshotPublisher publisher, TextWriter stdout)
     {
-        using var buffer = new MemoryStream();
-        registry.CollectAndExportAsTextAsync(buffer).GetAwaiter().GetResult();
-        stdout.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+        var renderer = new ExpositionRenderer(registry, publisher, Microsoft.Extensions.Logging.Abstractions.NullLogger<ExpositionRenderer>.Instance);
+        renderer.RenderAsync(CancellationToken.None).GetAwaiter().GetResult();
+        stdout.Write(System.Text.Encoding.UTF8.GetString(renderer.Current.Text.ToArray()));
         stdout.Flush();
     }
 }

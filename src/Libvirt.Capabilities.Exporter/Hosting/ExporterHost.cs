@@ -162,7 +162,7 @@ public static partial class ExporterHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ILibvirtConnector, LibvirtConnector>();
         services.AddSingleton(registry);
-        services.AddSingleton(new SnapshotPublisher(registry));
+        services.AddSingleton(new SnapshotPublisher());
         services.AddSingleton(new HealthMetrics(registry));
         services.AddSingleton<TargetStatusBoard>();
         services.AddSingleton(new ChangeLog(settings.State.ChangeHistory));

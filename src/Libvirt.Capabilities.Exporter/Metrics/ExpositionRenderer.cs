@@ -4,17 +4,33 @@ using Prometheus;
 namespace Libvirt.Capabilities.Exporter.Metrics;
 
 /// <summary>
-/// Renders the registry once per change instead of once per scrape: capability data only changes when a poll
-/// ends, so every scrape in between is a copy of the same bytes. Pollers call <see cref="Invalidate"/>; this
-/// service applies the staged sample sets, serializes both formats with prometheus-net, gzips them, and swaps
-/// <see cref="Current"/>. Bursts of polls ending together are rendered once.
+/// Renders the exposition once per change instead of once per scrape: capability data only changes when a poll
+/// ends, so every scrape in between is a copy of the same bytes. Pollers stage sample sets and raise
+/// <see cref="Invalidate"/>; this service applies them and swaps <see cref="Current"/>. Bursts of polls ending
+/// together are rendered once.
+/// <para>
+/// A rendering costs what changed, not what is published: prometheus-net serializes each published family of
+/// each key (target or group) on its own, only when it changed, and the parts are assembled family by family, so
+/// every family keeps one HELP/TYPE across all keys. Each family is one gzip member, compressed again only when a
+/// part of it changed; a gzip stream of several members is one valid gzip body (RFC 1952), which HTTP clients and
+/// Prometheus decode whole. The registry's own metrics (counters, histograms, build info) are serialized whole.
+/// </para>
 /// </summary>
 public sealed partial class ExpositionRenderer(CollectorRegistry registry, SnapshotPublisher publisher, ILogger<ExpositionRenderer> logger)
     : BackgroundService
 {
+    private static readonly byte[] Eof = "# EOF\n"u8.ToArray();
+    private static readonly byte[] EofGzip = Gzip(Eof, []);
+
     private readonly SemaphoreSlim changed = new(0, 1);
     private readonly SemaphoreSlim rendering = new(1, 1);
     private volatile Exposition current = Exposition.Empty;
+
+    // Caches of the last rendering, touched only under `rendering`.
+    private Dictionary<PublishedFamily, RenderedPart> parts = [];
+    private Dictionary<string, RenderedPart> registryParts = new(StringComparer.Ordinal);
+    private Dictionary<string, GzipMember> textMembers = new(StringComparer.Ordinal);
+    private Dictionary<string, GzipMember> openMetricsMembers = new(StringComparer.Ordinal);
 
     /// <summary>The latest rendering; never blocks.</summary>
     public Exposition Current => current;
@@ -40,9 +56,43 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
         try
         {
             publisher.ApplyStaged();
-            var text = await Serialize(ExpositionFormat.PrometheusText, cancel).ConfigureAwait(false);
-            var openMetrics = await Serialize(ExpositionFormat.OpenMetricsText, cancel).ConfigureAwait(false);
-            current = new Exposition(text, Gzip(text), openMetrics, Gzip(openMetrics), DateTimeOffset.UtcNow);
+            var families = new List<(string Name, List<RenderedPart> Parts)>();
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            void Add(string name, RenderedPart part)
+            {
+                if (!index.TryGetValue(name, out var i))
+                {
+                    index[name] = i = families.Count;
+                    families.Add((name, []));
+                }
+
+                families[i].Parts.Add(part);
+            }
+
+            var text = await SerializeAsync(registry, ExpositionFormat.PrometheusText, cancel).ConfigureAwait(false);
+            var openMetrics = await SerializeAsync(registry, ExpositionFormat.OpenMetricsText, cancel).ConfigureAwait(false);
+            registryParts = RegistryParts(text, openMetrics, registryParts);
+            foreach (var (name, part) in registryParts)
+            {
+                Add(name, part);
+            }
+
+            var rendered = new Dictionary<PublishedFamily, RenderedPart>(parts.Count);
+            foreach (var family in publisher.Published())
+            {
+                if (!parts.TryGetValue(family, out var part))
+                {
+                    part = await RenderAsync(family, cancel).ConfigureAwait(false);
+                }
+
+                rendered[family] = part;
+                Add(family.Family.Name, part);
+            }
+
+            parts = rendered;
+            var (textBody, textGzip) = Assemble(families, p => p.Text, ref textMembers, []);
+            var (openMetricsBody, openMetricsGzip) = Assemble(families, p => p.OpenMetrics, ref openMetricsMembers, Eof);
+            current = new Exposition(textBody, textGzip, openMetricsBody, openMetricsGzip, DateTimeOffset.UtcNow);
         }
         finally
         {
@@ -79,19 +129,95 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
         }
     }
 
-    private async Task<byte[]> Serialize(ExpositionFormat format, CancellationToken cancel)
+    /// <summary>One key's family through prometheus-net, in a registry of its own: both formats, split into header and series.</summary>
+    private static async Task<RenderedPart> RenderAsync(PublishedFamily family, CancellationToken cancel)
     {
-        using var buffer = new MemoryStream(current.Text.Length + 4096);
-        await registry.CollectAndExportAsTextAsync(buffer, format, cancel).ConfigureAwait(false);
+        var own = Prometheus.Metrics.NewCustomRegistry();
+        var gauge = Prometheus.Metrics.WithCustomRegistry(own).CreateGauge(family.Family.Name, family.Family.Help, [.. family.Family.LabelNames]);
+        foreach (var sample in family.Samples)
+        {
+            gauge.WithLabels(sample.LabelValues).Set(sample.Value);
+        }
+
+        var text = await SerializeAsync(own, ExpositionFormat.PrometheusText, cancel).ConfigureAwait(false);
+        var openMetrics = await SerializeAsync(own, ExpositionFormat.OpenMetricsText, cancel).ConfigureAwait(false);
+        return new RenderedPart(ExpositionBlocks.Split(text).Single().Block, ExpositionBlocks.Split(openMetrics).Single().Block);
+    }
+
+    /// <summary>
+    /// The registry's families, named as in the text format (OpenMetrics names counters without <c>_total</c>; both
+    /// serializations list the families in the same order). A family whose bytes did not change keeps its previous
+    /// arrays, so its gzip member is reused.
+    /// </summary>
+    private static Dictionary<string, RenderedPart> RegistryParts(byte[] text, byte[] openMetrics, Dictionary<string, RenderedPart> previous)
+    {
+        var textBlocks = ExpositionBlocks.Split(text);
+        var openMetricsBlocks = ExpositionBlocks.Split(openMetrics);
+        if (textBlocks.Count != openMetricsBlocks.Count)
+        {
+            throw new InvalidOperationException($"the registry serialized {textBlocks.Count} families as text but {openMetricsBlocks.Count} as OpenMetrics");
+        }
+
+        var result = new Dictionary<string, RenderedPart>(textBlocks.Count, StringComparer.Ordinal);
+        for (var i = 0; i < textBlocks.Count; i++)
+        {
+            var (family, block) = textBlocks[i];
+            var part = new RenderedPart(block, openMetricsBlocks[i].Block);
+            result[family] = previous.TryGetValue(family, out var old) ? old.Reuse(part) : part;
+        }
+
+        return result;
+    }
+
+    /// <summary>The body as segments (one header per family, then each part's series), and its gzip: one member per family.</summary>
+    private static (Segments Body, byte[] Gzip) Assemble(
+        List<(string Name, List<RenderedPart> Parts)> families, Func<RenderedPart, ExpositionBlock> format, ref Dictionary<string, GzipMember> members, byte[] trailer)
+    {
+        var segments = new List<byte[]>();
+        var gzip = new List<byte[]>();
+        var kept = new Dictionary<string, GzipMember>(families.Count, StringComparer.Ordinal);
+        foreach (var (name, familyParts) in families)
+        {
+            var header = format(familyParts[0]).Header;
+            var bodies = familyParts.Select(p => format(p).Series).ToArray();
+            segments.Add(header);
+            segments.AddRange(bodies);
+            if (!members.TryGetValue(name, out var member) || !member.Holds(header, bodies))
+            {
+                member = new GzipMember(header, bodies, Gzip(header, bodies));
+            }
+
+            kept[name] = member;
+            gzip.Add(member.Bytes);
+        }
+
+        if (trailer.Length > 0)
+        {
+            segments.Add(trailer);
+            gzip.Add(EofGzip);
+        }
+
+        members = kept;
+        return (new Segments(segments), new Segments(gzip).ToArray());
+    }
+
+    private static async Task<byte[]> SerializeAsync(CollectorRegistry source, ExpositionFormat format, CancellationToken cancel)
+    {
+        using var buffer = new MemoryStream();
+        await source.CollectAndExportAsTextAsync(buffer, format, cancel).ConfigureAwait(false);
         return buffer.ToArray();
     }
 
-    private static byte[] Gzip(byte[] bytes)
+    private static byte[] Gzip(byte[] header, byte[][] bodies)
     {
-        using var buffer = new MemoryStream(bytes.Length / 8 + 64);
+        using var buffer = new MemoryStream();
         using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
         {
-            gzip.Write(bytes);
+            gzip.Write(header);
+            foreach (var body in bodies)
+            {
+                gzip.Write(body);
+            }
         }
 
         return buffer.ToArray();
@@ -99,4 +225,18 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
 
     [LoggerMessage(LogEvents.RenderFailed, LogLevel.Error, "Rendering the metrics failed; the previous rendering stays served")]
     private partial void LogRenderFailed(Exception exception);
+
+    /// <summary>One part in both formats.</summary>
+    private sealed record RenderedPart(ExpositionBlock Text, ExpositionBlock OpenMetrics)
+    {
+        /// <summary>This part's arrays where <paramref name="next"/> has the same bytes, else <paramref name="next"/>'s.</summary>
+        public RenderedPart Reuse(RenderedPart next) => new(Text.Reuse(next.Text), OpenMetrics.Reuse(next.OpenMetrics));
+    }
+
+    /// <summary>A family's gzip member and the arrays it was compressed from (compared by reference).</summary>
+    private sealed record GzipMember(byte[] Header, byte[][] Bodies, byte[] Bytes)
+    {
+        public bool Holds(byte[] header, byte[][] bodies) =>
+            ReferenceEquals(header, Header) && bodies.Length == Bodies.Length && bodies.Zip(Bodies).All(p => ReferenceEquals(p.First, p.Second));
+    }
 }

@@ -1,15 +1,23 @@
-using Prometheus;
-
 namespace Libvirt.Capabilities.Exporter.Metrics;
 
 /// <summary>
-/// Applies whole per-target sample sets to prometheus-net gauges: sets every new series and removes every
-/// series of that target the new set no longer has, so a vanished capability never lingers. Pollers
-/// <see cref="Stage"/> a set; <see cref="ExpositionRenderer"/> applies it and renders the bytes scrapes serve.
+/// Holds the published sample sets, one per key (a target, or a fleet group), split by family: a new set
+/// replaces the key's previous one whole, so a vanished capability never lingers. Pollers <see cref="Stage"/> a
+/// set; <see cref="ExpositionRenderer"/> applies it and renders the bytes scrapes serve. A family whose samples
+/// equal the previous set's keeps its <see cref="PublishedFamily"/> object, so the renderer can reuse its bytes:
+/// a poll costs the families it changed, not every series of every target.
 /// </summary>
-public sealed class SnapshotPublisher(CollectorRegistry registry)
+public sealed class SnapshotPublisher
 {
+    private readonly Lock gate = new();
     private readonly Dictionary<string, IReadOnlyList<Sample>> staged = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, PublishedFamily>> publishedByKey = new(StringComparer.Ordinal);
+
+    // Families and keys in the order they were first seen: the exposition's order, stable across polls.
+    private readonly List<string> familyOrder = [];
+    private readonly HashSet<string> knownFamilies = new(StringComparer.Ordinal);
+    private readonly List<string> keyOrder = [];
+    private readonly HashSet<string> knownKeys = new(StringComparer.Ordinal);
 
     /// <summary>Raised with every staged set, e.g. for the OpenTelemetry mirror of the metrics.</summary>
     public event Action<string, IReadOnlyList<Sample>>? Staged;
@@ -17,76 +25,101 @@ public sealed class SnapshotPublisher(CollectorRegistry registry)
     /// <summary>Raised after every staged set, so the exposition is rendered again.</summary>
     public event Action? Changed;
 
-    /// <summary>Hands a target's complete sample set over for the next scrape; replaces any set not yet applied.</summary>
-    public void Stage(string target, IReadOnlyList<Sample> samples)
+    /// <summary>Hands a key's complete sample set over for the next rendering; replaces any set not yet applied.</summary>
+    public void Stage(string key, IReadOnlyList<Sample> samples)
     {
         lock (gate)
         {
-            staged[target] = samples;
+            staged[key] = samples;
         }
 
-        Staged?.Invoke(target, samples);
+        Staged?.Invoke(key, samples);
         Changed?.Invoke();
     }
 
-    /// <summary>Applies every staged set. Idempotent and safe to call from concurrent scrapes.</summary>
+    /// <summary>Applies every staged set. Idempotent and safe to call from any thread.</summary>
     public void ApplyStaged()
     {
         lock (gate)
         {
-            foreach (var (target, samples) in staged)
+            foreach (var (key, samples) in staged)
             {
-                Publish(target, samples);
+                Publish(key, samples);
             }
 
             staged.Clear();
         }
     }
 
-    private readonly Lock gate = new();
-    private readonly MetricFactory factory = Prometheus.Metrics.WithCustomRegistry(registry);
-    private readonly Dictionary<string, Gauge> gauges = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Dictionary<SeriesKey, string[]>> publishedByTarget = new(StringComparer.Ordinal);
-
-    /// <summary>Applies one target's set at once (used directly by render).</summary>
-    public void Publish(string target, IReadOnlyList<Sample> samples)
+    /// <summary>Applies one key's set at once (used directly by render and the benchmarks).</summary>
+    public void Publish(string key, IReadOnlyList<Sample> samples)
     {
         lock (gate)
         {
-            var previous = publishedByTarget.GetValueOrDefault(target) ?? [];
-            var current = new Dictionary<SeriesKey, string[]>(samples.Count);
-            foreach (var sample in samples)
+            var previous = publishedByKey.GetValueOrDefault(key);
+            var current = new Dictionary<string, PublishedFamily>(StringComparer.Ordinal);
+            foreach (var (name, family) in ByFamily(samples))
             {
-                var gauge = GaugeFor(sample.Family);
-                gauge.WithLabels(sample.LabelValues).Set(sample.Value);
-                current[new SeriesKey(sample.Family.Name, string.Join('\u001f', sample.LabelValues))] = sample.LabelValues;
-            }
-
-            foreach (var (key, labels) in previous)
-            {
-                if (!current.ContainsKey(key))
+                var kept = previous?.GetValueOrDefault(name);
+                current[name] = kept is not null && kept.SameAs(family) ? kept : new PublishedFamily(key, family[0].Family, [.. family]);
+                if (knownFamilies.Add(name))
                 {
-                    gauges[key.Family].RemoveLabelled(labels);
+                    familyOrder.Add(name);
                 }
             }
 
-            publishedByTarget[target] = current;
+            if (current.Count == 0)
+            {
+                publishedByKey.Remove(key);
+                return;
+            }
+
+            if (knownKeys.Add(key))
+            {
+                keyOrder.Add(key);
+            }
+
+            publishedByKey[key] = current;
         }
     }
 
-    /// <summary>Removes every series of a target (it left the configuration).</summary>
-    public void Remove(string target) => Publish(target, []);
+    /// <summary>Removes every series of a key (it left the configuration).</summary>
+    public void Remove(string key) => Publish(key, []);
 
-    private Gauge GaugeFor(MetricFamily family)
+    /// <summary>Every published family of every key: family by family, each in key order.</summary>
+    public List<PublishedFamily> Published()
     {
-        if (!gauges.TryGetValue(family.Name, out var gauge))
+        lock (gate)
         {
-            gauge = factory.CreateGauge(family.Name, family.Help, [.. family.LabelNames]);
-            gauges[family.Name] = gauge;
-        }
+            var published = new List<PublishedFamily>();
+            foreach (var family in familyOrder)
+            {
+                foreach (var key in keyOrder)
+                {
+                    if (publishedByKey.TryGetValue(key, out var families) && families.TryGetValue(family, out var part))
+                    {
+                        published.Add(part);
+                    }
+                }
+            }
 
-        return gauge;
+            return published;
+        }
     }
 
-    private readonly record struct SeriesKey(string Family, string Labels);
+    private static Dictionary<string, List<Sample>> ByFamily(IReadOnlyList<Sample> samples)
+    {
+        var byFamily = new Dictionary<string, List<Sample>>(StringComparer.Ordinal);
+        foreach (var sample in samples)
+        {
+            if (!byFamily.TryGetValue(sample.Family.Name, out var family))
+            {
+                byFamily[sample.Family.Name] = family = [];
+            }
+
+            family.Add(sample);
+        }
+
+        return byFamily;
+    }
 }

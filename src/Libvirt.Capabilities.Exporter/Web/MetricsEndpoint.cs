@@ -1,3 +1,4 @@
+using System.Buffers;
 using Libvirt.Capabilities.Exporter.Metrics;
 using Microsoft.Extensions.Primitives;
 
@@ -10,30 +11,48 @@ namespace Libvirt.Capabilities.Exporter.Web;
 /// </summary>
 public static class MetricsEndpoint
 {
+    // Plain bodies are written in segments; flushing every so often bounds what a slow client holds in Kestrel's pipe.
+    private const int FlushEvery = 64 * 1024;
+
     public static Task WriteAsync(HttpContext context, ExpositionRenderer renderer)
     {
         var exposition = renderer.Current;
         var request = context.Request;
         var openMetrics = Mentions(request.Headers.Accept, "application/openmetrics-text");
         var gzip = Mentions(request.Headers.AcceptEncoding, "gzip");
-        var body = (openMetrics, gzip) switch
-        {
-            (true, true) => exposition.OpenMetricsGzip,
-            (true, false) => exposition.OpenMetrics,
-            (false, true) => exposition.TextGzip,
-            (false, false) => exposition.Text,
-        };
 
         var response = context.Response;
         response.ContentType = openMetrics ? Exposition.OpenMetricsContentType : Exposition.TextContentType;
         response.Headers.Vary = "Accept, Accept-Encoding";
         if (gzip)
         {
+            var compressed = openMetrics ? exposition.OpenMetricsGzip : exposition.TextGzip;
             response.Headers.ContentEncoding = "gzip";
+            response.ContentLength = compressed.Length;
+            return HttpMethods.IsHead(request.Method) ? Task.CompletedTask : response.Body.WriteAsync(compressed, context.RequestAborted).AsTask();
         }
 
-        response.ContentLength = body.Length;
-        return HttpMethods.IsHead(request.Method) ? Task.CompletedTask : response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+        var plain = openMetrics ? exposition.OpenMetrics : exposition.Text;
+        response.ContentLength = plain.Length;
+        return HttpMethods.IsHead(request.Method) ? Task.CompletedTask : WriteSegmentsAsync(response, plain, context.RequestAborted);
+    }
+
+    private static async Task WriteSegmentsAsync(HttpResponse response, Segments body, CancellationToken aborted)
+    {
+        var writer = response.BodyWriter;
+        var unflushed = 0;
+        foreach (var part in body.Parts)
+        {
+            writer.Write(part);
+            unflushed += part.Length;
+            if (unflushed >= FlushEvery)
+            {
+                await writer.FlushAsync(aborted).ConfigureAwait(false);
+                unflushed = 0;
+            }
+        }
+
+        await writer.FlushAsync(aborted).ConfigureAwait(false);
     }
 
     private static bool Mentions(StringValues header, string token)

@@ -11,6 +11,8 @@ namespace Libvirt.Capabilities.Exporter.Tests.Fakes;
 /// <summary>Real pollers, publisher and registry wired to a <see cref="RecordedLibvirt"/> and a fake clock.</summary>
 public sealed class PollerHarness : IDisposable
 {
+    private ExpositionRenderer? renderer;
+
     private readonly List<TargetPoller> pollers = [];
 
     /// <param name="changeLogCapacity">How many changes /api/changes keeps; a replay of a large upgrade needs them all.</param>
@@ -19,9 +21,8 @@ public sealed class PollerHarness : IDisposable
         Changes = new ChangeLog(changeLogCapacity);
         StateDirectory = stateDirectory ?? Directory.CreateTempSubdirectory("lce-state-").FullName;
         Registry = Prometheus.Metrics.NewCustomRegistry();
-        Publisher = new SnapshotPublisher(Registry);
+        Publisher = new SnapshotPublisher();
         Health = new HealthMetrics(Registry);
-        Registry.AddBeforeCollectCallback(Publisher.ApplyStaged);
     }
 
     public RecordedLibvirt Libvirt { get; } = new();
@@ -43,11 +44,12 @@ public sealed class PollerHarness : IDisposable
         return poller;
     }
 
+    /// <summary>What a scrape would get: the exposition as the exporter renders it.</summary>
     public string Scrape()
     {
-        using var stream = new MemoryStream();
-        Registry.CollectAndExportAsTextAsync(stream).GetAwaiter().GetResult();
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        renderer ??= new ExpositionRenderer(Registry, Publisher, Microsoft.Extensions.Logging.Abstractions.NullLogger<ExpositionRenderer>.Instance);
+        renderer.RenderAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+        return System.Text.Encoding.UTF8.GetString(renderer.Current.Text.ToArray());
     }
 
     public void Dispose()

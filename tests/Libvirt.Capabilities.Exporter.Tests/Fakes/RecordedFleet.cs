@@ -16,14 +16,15 @@ namespace Libvirt.Capabilities.Exporter.Tests.Fakes;
 /// </summary>
 public sealed class RecordedFleet : ILibvirtConnector
 {
+    private ExpositionRenderer? renderer;
+
     private readonly Dictionary<string, RecordedLibvirt> hosts = new(StringComparer.Ordinal);
     private readonly List<TargetOptions> targets = [];
 
     public RecordedFleet()
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
-        Publisher = new SnapshotPublisher(Registry);
-        Registry.AddBeforeCollectCallback(Publisher.ApplyStaged);
+        Publisher = new SnapshotPublisher();
         Service = new FleetService(Settings(), this, Publisher, Board, Time, NullLogger<FleetService>.Instance);
     }
 
@@ -71,11 +72,12 @@ public sealed class RecordedFleet : ILibvirtConnector
 
     public ILibvirtConnection Open(ConnectionSettings settings) => hosts[settings.Uri].Open(settings);
 
+    /// <summary>What a scrape would get: the exposition as the exporter renders it.</summary>
     public string Scrape()
     {
-        using var stream = new MemoryStream();
-        Registry.CollectAndExportAsTextAsync(stream).GetAwaiter().GetResult();
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        renderer ??= new ExpositionRenderer(Registry, Publisher, Microsoft.Extensions.Logging.Abstractions.NullLogger<ExpositionRenderer>.Instance);
+        renderer.RenderAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+        return System.Text.Encoding.UTF8.GetString(renderer.Current.Text.ToArray());
     }
 
     private ExporterSettings Settings() =>
