@@ -32,7 +32,7 @@ public static class FingerprintCollector
         var combinations = new Dictionary<string, (string[] Labels, List<string> Lines)>(StringComparer.Ordinal);
         foreach (var sample in samples)
         {
-            var line = SeriesFact.From(sample).ToString();
+            var line = SeriesFact.Line(sample);
             if (sample.Family.LabelNames.Count >= MetricFamily.DomainCapsLabels.Count
                 && sample.Family.LabelNames.Take(MetricFamily.DomainCapsLabels.Count).SequenceEqual(MetricFamily.DomainCapsLabels))
             {

@@ -57,7 +57,7 @@ public sealed class SeriesFact
 
             if (family.ValueLabels.Contains(name))
             {
-                Append(attributes, name, sample.LabelValues[i]);
+                Append(attributes, 0, name, sample.LabelValues[i]);
             }
             else
             {
@@ -75,23 +75,57 @@ public sealed class SeriesFact
         };
     }
 
-    /// <summary>Everything the fact says, one line: what fingerprints hash.</summary>
-    public override string ToString() => Key + (Attributes.Length == 0 ? "" : "{" + Attributes + "}") + " " + Value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Everything the fact of <paramref name="sample"/> says, one line: what fingerprints hash. Written straight
+    /// from the sample: fingerprints cover every sample, and building each fact for them would build it twice.
+    /// </summary>
+    public static string Line(Sample sample)
+    {
+        var family = sample.Family;
+        var text = new StringBuilder(family.Name.Length + 16 * sample.LabelValues.Length).Append(family.Name).Append('{');
+        var start = text.Length;
+        for (var i = 0; i < sample.LabelValues.Length; i++)
+        {
+            var name = family.LabelNames[i];
+            if (name != "target" && !family.ValueLabels.Contains(name))
+            {
+                Append(text, start, name, sample.LabelValues[i]);
+            }
+        }
+
+        text.Append('}');
+        if (family.ValueLabels.Count > 0)
+        {
+            start = text.Append('{').Length;
+            for (var i = 0; i < sample.LabelValues.Length; i++)
+            {
+                if (family.ValueLabels.Contains(family.LabelNames[i]))
+                {
+                    Append(text, start, family.LabelNames[i], sample.LabelValues[i]);
+                }
+            }
+
+            text.Append('}');
+        }
+
+        return text.Append(' ').Append(sample.Value.ToString(CultureInfo.InvariantCulture)).ToString();
+    }
 
     private static string Render(Dictionary<string, string> labels)
     {
         var text = new StringBuilder();
         foreach (var (name, value) in labels)
         {
-            Append(text, name, value);
+            Append(text, 0, name, value);
         }
 
         return text.ToString();
     }
 
-    private static void Append(StringBuilder text, string name, string value)
+    /// <summary>Appends <c>name="value"</c>, after a comma unless it is the first pair since <paramref name="start"/>.</summary>
+    private static void Append(StringBuilder text, int start, string name, string value)
     {
-        if (text.Length > 0)
+        if (text.Length > start)
         {
             text.Append(',');
         }

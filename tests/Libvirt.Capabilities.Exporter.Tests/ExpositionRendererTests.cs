@@ -1,0 +1,121 @@
+using System.IO.Compression;
+using System.Text;
+using Libvirt.Capabilities.Exporter.Metrics;
+using Libvirt.Capabilities.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+using Prometheus;
+
+namespace Libvirt.Capabilities.Exporter.Tests;
+
+/// <summary>
+/// The renderer assembles per-target, per-family parts and reuses the unchanged ones; the oracle is prometheus-net
+/// serializing every sample in one registry, which is what the exporter served before it rendered by parts.
+/// </summary>
+public sealed class ExpositionRendererTests
+{
+    private static readonly MetricFamily Feature = MetricFamily.Target("test_feature", "A feature.", "feature");
+    private static readonly MetricFamily Count = MetricFamily.Target("test_hosts", "A number of hosts.");
+    private static readonly MetricFamily Model = MetricFamily.Target("test_model", "A model.", "model");
+
+    private readonly CollectorRegistry registry = Prometheus.Metrics.NewCustomRegistry();
+    private readonly SnapshotPublisher publisher = new();
+    private readonly ExpositionRenderer renderer;
+
+    public ExpositionRendererTests()
+    {
+        renderer = new ExpositionRenderer(registry, publisher, NullLogger<ExpositionRenderer>.Instance);
+        new HealthMetrics(registry).CountError("t1", "timeout");
+    }
+
+    [Fact]
+    public async Task Parts_of_many_targets_render_as_one_registry_would_with_one_header_per_family()
+    {
+        var sets = new Dictionary<string, List<Sample>>
+        {
+            ["t1"] = [new(Feature, ["t1", "a\"b\\c\nd"], 1), new(Feature, ["t1", "x"], 0), new(Count, ["t1"], 3)],
+            ["t2"] = [new(Count, ["t2"], 4.5), new(Feature, ["t2", "x"], 1)],
+            ["t3"] = [new(Model, ["t3", "Skylake"], double.NaN)],
+        };
+        await CheckAsync(sets);
+
+        // One target changes: a family gains a series, another loses all of its.
+        sets["t2"] = [new(Feature, ["t2", "x"], 1), new(Feature, ["t2", "y"], 1)];
+        await CheckAsync(sets);
+
+        // A target leaves; a family no target has any more leaves the exposition.
+        sets.Remove("t3");
+        await CheckAsync(sets);
+        Assert.DoesNotContain("test_model", Text(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unchanged_family_keeps_its_bytes_across_renderings()
+    {
+        publisher.Stage("t1", [new(Feature, ["t1", "x"], 1), new(Count, ["t1"], 1)]);
+        await renderer.RenderAsync(TestContext.Current.CancellationToken);
+        var before = renderer.Current;
+
+        publisher.Stage("t1", [new(Feature, ["t1", "x"], 1), new(Count, ["t1"], 2)]);
+        await renderer.RenderAsync(TestContext.Current.CancellationToken);
+        var after = renderer.Current;
+
+        // The feature family's series are the very same array; the count family's are new.
+        Assert.Contains(after.Text.Parts, p => Encoding.UTF8.GetString(p).StartsWith("test_feature{", StringComparison.Ordinal) && before.Text.Parts.Contains(p));
+        Assert.DoesNotContain(after.Text.Parts, p => Encoding.UTF8.GetString(p).StartsWith("test_hosts{", StringComparison.Ordinal) && before.Text.Parts.Contains(p));
+        Assert.Contains("test_hosts{target=\"t1\"} 2", Text(), StringComparison.Ordinal);
+    }
+
+    private async Task CheckAsync(Dictionary<string, List<Sample>> sets)
+    {
+        foreach (var key in new[] { "t1", "t2", "t3" })
+        {
+            publisher.Stage(key, sets.GetValueOrDefault(key) ?? []);
+        }
+
+        await renderer.RenderAsync(TestContext.Current.CancellationToken);
+        var exposition = renderer.Current;
+        foreach (var format in new[] { ExpositionFormat.PrometheusText, ExpositionFormat.OpenMetricsText })
+        {
+            var openMetrics = format == ExpositionFormat.OpenMetricsText;
+            var plain = Encoding.UTF8.GetString((openMetrics ? exposition.OpenMetrics : exposition.Text).ToArray());
+            Assert.Equal(plain, Gunzip(openMetrics ? exposition.OpenMetricsGzip : exposition.TextGzip));
+            var oracle = await OracleAsync(sets, format);
+            Assert.Equal(oracle.Split('\n').Order(StringComparer.Ordinal), plain.Split('\n').Order(StringComparer.Ordinal));
+            var helps = plain.Split('\n').Where(l => l.StartsWith("# HELP ", StringComparison.Ordinal)).ToList();
+            Assert.Equal(helps.Distinct().Count(), helps.Count);
+            Assert.Equal(openMetrics ? 1 : 0, plain.Split('\n').Count(l => l == "# EOF"));
+            if (openMetrics)
+            {
+                Assert.EndsWith("# EOF\n", plain, StringComparison.Ordinal);
+            }
+            else
+            {
+                Promtool.AssertValid(plain);
+            }
+        }
+    }
+
+    private async Task<string> OracleAsync(Dictionary<string, List<Sample>> sets, ExpositionFormat format)
+    {
+        var all = Prometheus.Metrics.NewCustomRegistry();
+        new HealthMetrics(all).CountError("t1", "timeout");
+        var factory = Prometheus.Metrics.WithCustomRegistry(all);
+        foreach (var sample in sets.Values.SelectMany(s => s))
+        {
+            factory.CreateGauge(sample.Family.Name, sample.Family.Help, [.. sample.Family.LabelNames]).WithLabels(sample.LabelValues).Set(sample.Value);
+        }
+
+        using var stream = new MemoryStream();
+        await all.CollectAndExportAsTextAsync(stream, format, TestContext.Current.CancellationToken);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private string Text() => Encoding.UTF8.GetString(renderer.Current.Text.ToArray());
+
+    private static string Gunzip(byte[] bytes)
+    {
+        using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        return reader.ReadToEnd();
+    }
+}
