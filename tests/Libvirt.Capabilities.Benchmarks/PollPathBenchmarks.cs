@@ -12,7 +12,7 @@ namespace Libvirt.Capabilities.Benchmarks;
 /// <summary>
 /// Each step of a poll after libvirt answered, on one corpus-sized poll (the richest host capabilities of the
 /// corpus plus every domain-capabilities document of it as one target's combinations): sample building, drift
-/// facts and comparison, publication to prometheus-net, rendering both formats with their gzip twins (what
+/// facts and comparison, publication, rendering both formats with their gzip twins, whole and after a poll that changed nothing (what
 /// <see cref="ExpositionRenderer"/> does once per change), and the state file write. bench/run.sh measures
 /// the same steps end to end against the live libvirtd; this says which step costs what.
 /// </summary>
@@ -30,6 +30,9 @@ public class PollPathBenchmarks
     private ExpositionRenderer renderer = null!;
     private StateStore store = null!;
     private string stateDirectory = "";
+    private long polls;
+
+    private static readonly MetricFamily Health = MetricFamily.Target("bench_polls", "Polls so far.");
 
     [GlobalSetup]
     public void Setup()
@@ -94,13 +97,29 @@ public class PollPathBenchmarks
     [Benchmark]
     public int DriftDiffUnchanged() => DriftDetector.Diff(Target, facts, facts, DateTimeOffset.UnixEpoch).Count;
 
-    /// <summary>A poll's set applied to the prometheus-net gauges again (steady state: same series).</summary>
+    /// <summary>A poll's set published again (steady state: same series, each family found unchanged).</summary>
     [Benchmark]
     public void Publish() => publisher.Publish(Target, samples);
 
-    /// <summary>Both exposition formats serialized and gzipped: once per change, never per scrape.</summary>
+    /// <summary>
+    /// A rendering after a poll equal to the previous one: the target's capability families are unchanged (their
+    /// bytes and gzip members are reused), one health family has a new value. What each steady-state poll costs.
+    /// </summary>
     [Benchmark]
-    public Task Render() => renderer.RenderAsync(CancellationToken.None);
+    public Task RenderAfterUnchangedPoll()
+    {
+        publisher.Publish(Target, [.. samples, new Sample(Health, [Target], ++polls)]);
+        return renderer.RenderAsync(CancellationToken.None);
+    }
+
+    /// <summary>Every family of the target changed: both formats serialized and gzipped whole (a first poll, or drift everywhere).</summary>
+    [Benchmark]
+    public Task RenderAllChanged()
+    {
+        publisher.Publish(Target, []);
+        publisher.Publish(Target, samples);
+        return renderer.RenderAsync(CancellationToken.None);
+    }
 
     /// <summary>The state file of the target (JSON, fsync, rename): only when facts changed.</summary>
     [Benchmark]

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Prometheus;
 
 namespace Libvirt.Capabilities.Exporter.Metrics;
@@ -11,16 +10,16 @@ namespace Libvirt.Capabilities.Exporter.Metrics;
 /// <para>
 /// A rendering costs what changed, not what is published: prometheus-net serializes each published family of
 /// each key (target or group) on its own, only when it changed, and the parts are assembled family by family, so
-/// every family keeps one HELP/TYPE across all keys. Each family is one gzip member, compressed again only when a
-/// part of it changed; a gzip stream of several members is one valid gzip body (RFC 1952), which HTTP clients and
-/// Prometheus decode whole. The registry's own metrics (counters, histograms, build info) are serialized whole.
+/// every family keeps one HELP/TYPE across all keys. Each family is one deflate segment of the gzip body,
+/// compressed again only when a part of it changed (<see cref="DeflateSegments"/>). The registry's own metrics
+/// (counters, histograms, build info) are serialized whole each time.
 /// </para>
 /// </summary>
 public sealed partial class ExpositionRenderer(CollectorRegistry registry, SnapshotPublisher publisher, ILogger<ExpositionRenderer> logger)
     : BackgroundService
 {
     private static readonly byte[] Eof = "# EOF\n"u8.ToArray();
-    private static readonly byte[] EofGzip = Gzip(Eof, []);
+    private static readonly byte[] EofDeflate = DeflateSegments.Compress([Eof]);
 
     private readonly SemaphoreSlim changed = new(0, 1);
     private readonly SemaphoreSlim rendering = new(1, 1);
@@ -29,8 +28,8 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
     // Caches of the last rendering, touched only under `rendering`.
     private Dictionary<PublishedFamily, RenderedPart> parts = [];
     private Dictionary<string, RenderedPart> registryParts = new(StringComparer.Ordinal);
-    private Dictionary<string, GzipMember> textMembers = new(StringComparer.Ordinal);
-    private Dictionary<string, GzipMember> openMetricsMembers = new(StringComparer.Ordinal);
+    private Dictionary<string, CompressedFamily> textSegments = new(StringComparer.Ordinal);
+    private Dictionary<string, CompressedFamily> openMetricsSegments = new(StringComparer.Ordinal);
 
     /// <summary>The latest rendering; never blocks.</summary>
     public Exposition Current => current;
@@ -90,8 +89,8 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
             }
 
             parts = rendered;
-            var (textBody, textGzip) = Assemble(families, p => p.Text, ref textMembers, []);
-            var (openMetricsBody, openMetricsGzip) = Assemble(families, p => p.OpenMetrics, ref openMetricsMembers, Eof);
+            var (textBody, textGzip) = Assemble(families, p => p.Text, ref textSegments, []);
+            var (openMetricsBody, openMetricsGzip) = Assemble(families, p => p.OpenMetrics, ref openMetricsSegments, Eof);
             current = new Exposition(textBody, textGzip, openMetricsBody, openMetricsGzip, DateTimeOffset.UtcNow);
         }
         finally
@@ -169,57 +168,43 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
         return result;
     }
 
-    /// <summary>The body as segments (one header per family, then each part's series), and its gzip: one member per family.</summary>
+    /// <summary>The body as segments (one header per family, then each part's series), and its gzip: one deflate segment per family.</summary>
     private static (Segments Body, byte[] Gzip) Assemble(
-        List<(string Name, List<RenderedPart> Parts)> families, Func<RenderedPart, ExpositionBlock> format, ref Dictionary<string, GzipMember> members, byte[] trailer)
+        List<(string Name, List<RenderedPart> Parts)> families, Func<RenderedPart, ExpositionBlock> format, ref Dictionary<string, CompressedFamily> compressed, byte[] trailer)
     {
         var segments = new List<byte[]>();
-        var gzip = new List<byte[]>();
-        var kept = new Dictionary<string, GzipMember>(families.Count, StringComparer.Ordinal);
+        var deflated = new List<byte[]>();
+        var kept = new Dictionary<string, CompressedFamily>(families.Count, StringComparer.Ordinal);
         foreach (var (name, familyParts) in families)
         {
             var header = format(familyParts[0]).Header;
             var bodies = familyParts.Select(p => format(p).Series).ToArray();
             segments.Add(header);
             segments.AddRange(bodies);
-            if (!members.TryGetValue(name, out var member) || !member.Holds(header, bodies))
+            if (!compressed.TryGetValue(name, out var family) || !family.Holds(header, bodies))
             {
-                member = new GzipMember(header, bodies, Gzip(header, bodies));
+                family = new CompressedFamily(header, bodies, DeflateSegments.Compress(bodies.Prepend(header)));
             }
 
-            kept[name] = member;
-            gzip.Add(member.Bytes);
+            kept[name] = family;
+            deflated.Add(family.Deflated);
         }
 
         if (trailer.Length > 0)
         {
             segments.Add(trailer);
-            gzip.Add(EofGzip);
+            deflated.Add(EofDeflate);
         }
 
-        members = kept;
-        return (new Segments(segments), new Segments(gzip).ToArray());
+        compressed = kept;
+        var body = new Segments(segments);
+        return (body, DeflateSegments.Gzip(body, deflated));
     }
 
     private static async Task<byte[]> SerializeAsync(CollectorRegistry source, ExpositionFormat format, CancellationToken cancel)
     {
         using var buffer = new MemoryStream();
         await source.CollectAndExportAsTextAsync(buffer, format, cancel).ConfigureAwait(false);
-        return buffer.ToArray();
-    }
-
-    private static byte[] Gzip(byte[] header, byte[][] bodies)
-    {
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            gzip.Write(header);
-            foreach (var body in bodies)
-            {
-                gzip.Write(body);
-            }
-        }
-
         return buffer.ToArray();
     }
 
@@ -233,8 +218,8 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
         public RenderedPart Reuse(RenderedPart next) => new(Text.Reuse(next.Text), OpenMetrics.Reuse(next.OpenMetrics));
     }
 
-    /// <summary>A family's gzip member and the arrays it was compressed from (compared by reference).</summary>
-    private sealed record GzipMember(byte[] Header, byte[][] Bodies, byte[] Bytes)
+    /// <summary>A family's deflate segment and the arrays it was compressed from (compared by reference).</summary>
+    private sealed record CompressedFamily(byte[] Header, byte[][] Bodies, byte[] Deflated)
     {
         public bool Holds(byte[] header, byte[][] bodies) =>
             ReferenceEquals(header, Header) && bodies.Length == Bodies.Length && bodies.Zip(Bodies).All(p => ReferenceEquals(p.First, p.Second));
