@@ -65,6 +65,26 @@ public sealed class ExpositionRendererTests
         Assert.Contains("test_hosts{target=\"t1\"} 2", Text(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_registry_family_is_cut_by_target_and_an_unpolled_target_keeps_its_run()
+    {
+        var health = new HealthMetrics(registry);
+        health.CountError("t2", "timeout");
+        await renderer.RenderAsync(TestContext.Current.CancellationToken);
+        var before = renderer.Current;
+
+        health.CountError("t1", "timeout");
+        await renderer.RenderAsync(TestContext.Current.CancellationToken);
+        var after = renderer.Current;
+
+        static byte[] RunOf(Exposition e, string target) =>
+            e.Text.Parts.Single(p => Encoding.UTF8.GetString(p).StartsWith($"libvirt_capabilities_scrape_errors_total{{target=\"{target}\"", StringComparison.Ordinal));
+        Assert.Same(RunOf(before, "t2"), RunOf(after, "t2"));
+        Assert.Equal("libvirt_capabilities_scrape_errors_total{target=\"t1\",reason=\"timeout\"} 2\n", Encoding.UTF8.GetString(RunOf(after, "t1")));
+        Assert.Equal(Encoding.UTF8.GetString(after.Text.ToArray()), InflateFirstMember(after.TextGzip));
+        Assert.Equal(Encoding.UTF8.GetString(after.OpenMetrics.ToArray()), InflateFirstMember(after.OpenMetricsGzip));
+    }
+
     private async Task CheckAsync(Dictionary<string, List<Sample>> sets)
     {
         foreach (var key in new[] { "t1", "t2", "t3" })

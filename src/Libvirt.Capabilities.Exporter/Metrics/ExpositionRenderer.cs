@@ -28,8 +28,8 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
     // Caches of the last rendering, touched only under `rendering`.
     private Dictionary<PublishedFamily, RenderedPart> parts = [];
     private Dictionary<string, RenderedPart> registryParts = new(StringComparer.Ordinal);
-    private Dictionary<string, CompressedFamily> textSegments = new(StringComparer.Ordinal);
-    private Dictionary<string, CompressedFamily> openMetricsSegments = new(StringComparer.Ordinal);
+    private Dictionary<byte[], CompressedUnit> textSegments = new(ReferenceEqualityComparer.Instance);
+    private Dictionary<byte[], CompressedUnit> openMetricsSegments = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The latest rendering; never blocks.</summary>
     public Exposition Current => current;
@@ -145,8 +145,10 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
 
     /// <summary>
     /// The registry's families, named as in the text format (OpenMetrics names counters without <c>_total</c>; both
-    /// serializations list the families in the same order). A family whose bytes did not change keeps its previous
-    /// arrays, so its gzip member is reused.
+    /// serializations list the families in the same order), their series cut into runs of one target each: these
+    /// counters and histograms change at every poll of any target, so each run is compressed apart and only the
+    /// polled target's runs are compressed again. A header or run whose bytes did not change keeps its previous
+    /// array, which is what the compressed segments are matched by.
     /// </summary>
     private static Dictionary<string, RenderedPart> RegistryParts(byte[] text, byte[] openMetrics, Dictionary<string, RenderedPart> previous)
     {
@@ -161,33 +163,50 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
         for (var i = 0; i < textBlocks.Count; i++)
         {
             var (family, block) = textBlocks[i];
-            var part = new RenderedPart(block, openMetricsBlocks[i].Block);
+            var part = new RenderedPart(block.ByFirstLabel(), openMetricsBlocks[i].Block.ByFirstLabel(), CompressRunsApart: true);
             result[family] = previous.TryGetValue(family, out var old) ? old.Reuse(part) : part;
         }
 
         return result;
     }
 
-    /// <summary>The body as segments (one header per family, then each part's series), and its gzip: one deflate segment per family.</summary>
+    /// <summary>
+    /// The body as segments (one header per family, then each part's series), and its gzip: one deflate segment per
+    /// family, or per run where the part says so. A segment is compressed again only when one of its arrays changed.
+    /// </summary>
     private static (Segments Body, byte[] Gzip) Assemble(
-        List<(string Name, List<RenderedPart> Parts)> families, Func<RenderedPart, ExpositionBlock> format, ref Dictionary<string, CompressedFamily> compressed, byte[] trailer)
+        List<(string Name, List<RenderedPart> Parts)> families, Func<RenderedPart, ExpositionBlock> format, ref Dictionary<byte[], CompressedUnit> compressed, byte[] trailer)
     {
         var segments = new List<byte[]>();
         var deflated = new List<byte[]>();
-        var kept = new Dictionary<string, CompressedFamily>(families.Count, StringComparer.Ordinal);
-        foreach (var (name, familyParts) in families)
+        var kept = new Dictionary<byte[], CompressedUnit>(compressed.Count, ReferenceEqualityComparer.Instance);
+        foreach (var (_, familyParts) in families)
         {
-            var header = format(familyParts[0]).Header;
-            var bodies = familyParts.Select(p => format(p).Series).ToArray();
-            segments.Add(header);
-            segments.AddRange(bodies);
-            if (!compressed.TryGetValue(name, out var family) || !family.Holds(header, bodies))
+            var units = new List<List<byte[]>> { new() { format(familyParts[0]).Header } };
+            foreach (var part in familyParts)
             {
-                family = new CompressedFamily(header, bodies, DeflateSegments.Compress(bodies.Prepend(header)));
+                foreach (var run in format(part).Series)
+                {
+                    if (part.CompressRunsApart && units[^1].Count > 1)
+                    {
+                        units.Add([]);
+                    }
+
+                    units[^1].Add(run);
+                }
             }
 
-            kept[name] = family;
-            deflated.Add(family.Deflated);
+            foreach (var unit in units)
+            {
+                segments.AddRange(unit);
+                if (!compressed.TryGetValue(unit[0], out var done) || !done.Holds(unit))
+                {
+                    done = new CompressedUnit([.. unit], DeflateSegments.Compress(unit));
+                }
+
+                kept[unit[0]] = done;
+                deflated.Add(done.Deflated);
+            }
         }
 
         if (trailer.Length > 0)
@@ -211,17 +230,17 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
     [LoggerMessage(LogEvents.RenderFailed, LogLevel.Error, "Rendering the metrics failed; the previous rendering stays served")]
     private partial void LogRenderFailed(Exception exception);
 
-    /// <summary>One part in both formats.</summary>
-    private sealed record RenderedPart(ExpositionBlock Text, ExpositionBlock OpenMetrics)
+    /// <summary>One part in both formats; <paramref name="CompressRunsApart"/>: each run of its series is its own deflate segment.</summary>
+    private sealed record RenderedPart(ExpositionBlock Text, ExpositionBlock OpenMetrics, bool CompressRunsApart = false)
     {
-        /// <summary>This part's arrays where <paramref name="next"/> has the same bytes, else <paramref name="next"/>'s.</summary>
-        public RenderedPart Reuse(RenderedPart next) => new(Text.Reuse(next.Text), OpenMetrics.Reuse(next.OpenMetrics));
+        /// <summary><paramref name="next"/>, with this part's arrays wherever the bytes are the same.</summary>
+        public RenderedPart Reuse(RenderedPart next) => next with { Text = Text.Reuse(next.Text), OpenMetrics = OpenMetrics.Reuse(next.OpenMetrics) };
     }
 
-    /// <summary>A family's deflate segment and the arrays it was compressed from (compared by reference).</summary>
-    private sealed record CompressedFamily(byte[] Header, byte[][] Bodies, byte[] Deflated)
+    /// <summary>A deflate segment and the arrays it was compressed from (compared by reference).</summary>
+    private sealed record CompressedUnit(byte[][] Arrays, byte[] Deflated)
     {
-        public bool Holds(byte[] header, byte[][] bodies) =>
-            ReferenceEquals(header, Header) && bodies.Length == Bodies.Length && bodies.Zip(Bodies).All(p => ReferenceEquals(p.First, p.Second));
+        public bool Holds(List<byte[]> arrays) =>
+            arrays.Count == Arrays.Length && arrays.Zip(Arrays).All(p => ReferenceEquals(p.First, p.Second));
     }
 }
