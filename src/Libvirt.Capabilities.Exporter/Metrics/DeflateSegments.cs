@@ -8,8 +8,8 @@ namespace Libvirt.Capabilities.Exporter.Metrics;
 /// One gzip body (a single member, RFC 1952) made of raw deflate segments compressed apart, as pigz does: each
 /// segment ends with a sync flush (byte-aligned, not final), so segments can be concatenated and reused while
 /// their text is unchanged; one final empty block closes the stream. A multi-member gzip would be simpler, but
-/// curl and other clients decode only its first member. CRC-32 covers the whole text, computed anew each time
-/// (System.IO.Hashing is vectorized: microseconds per 100 KB).
+/// curl and other clients decode only its first member. The CRC-32 of the whole text is combined from the
+/// segments' own (<see cref="Crc32Combine"/>).
 /// </summary>
 public static class DeflateSegments
 {
@@ -20,43 +20,48 @@ public static class DeflateSegments
     private static readonly byte[] FinalBlock = [0x03, 0x00];
 
     /// <summary>The text of <paramref name="parts"/>, compressed as a segment that may be followed by others.</summary>
-    public static byte[] Compress(IEnumerable<byte[]> parts)
+    public static Segment Compress(IReadOnlyList<byte[]> parts)
     {
+        var crc = new Crc32();
+        long length = 0;
         using var buffer = new MemoryStream();
         using (var deflate = new DeflateStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
         {
             foreach (var part in parts)
             {
                 deflate.Write(part);
+                crc.Append(part);
+                length += part.Length;
             }
 
             deflate.Flush(); // A sync flush: ends the segment on a byte boundary, without a final block.
-            var segment = buffer.ToArray();
+            var segment = new Segment(buffer.ToArray(), crc.GetCurrentHashAsUInt32(), length);
             buffer.SetLength(0); // Disposing writes the final block, which is not this segment's to write.
             return segment;
         }
     }
 
-    /// <summary>A gzip body of <paramref name="text"/> from its compressed <paramref name="segments"/>, in the same order.</summary>
-    public static byte[] Gzip(Segments text, IReadOnlyList<byte[]> segments)
+    /// <summary>A gzip body, as segments to send in order, of the concatenated texts of <paramref name="segments"/>.</summary>
+    public static Segments Gzip(IReadOnlyList<Segment> segments)
     {
-        var crc = new Crc32();
-        foreach (var part in text.Parts)
+        var crc = 0u;
+        long length = 0;
+        var parts = new List<byte[]>(segments.Count + 2) { Header };
+        foreach (var segment in segments)
         {
-            crc.Append(part);
+            crc = Crc32Combine.Combine(crc, segment.Crc, segment.TextLength);
+            length += segment.TextLength;
+            parts.Add(segment.Deflated);
         }
 
-        var length = Header.Length + segments.Sum(s => s.Length) + FinalBlock.Length + 8;
-        var gzip = new byte[length];
-        var offset = 0;
-        foreach (var part in segments.Prepend(Header).Append(FinalBlock))
-        {
-            part.CopyTo(gzip, offset);
-            offset += part.Length;
-        }
-
-        BinaryPrimitives.WriteUInt32LittleEndian(gzip.AsSpan(offset), crc.GetCurrentHashAsUInt32());
-        BinaryPrimitives.WriteUInt32LittleEndian(gzip.AsSpan(offset + 4), (uint)text.Length);
-        return gzip;
+        var trailer = new byte[FinalBlock.Length + 8];
+        FinalBlock.CopyTo(trailer, 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(FinalBlock.Length), crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(FinalBlock.Length + 4), (uint)length);
+        parts.Add(trailer);
+        return new Segments(parts);
     }
+
+    /// <summary>A compressed segment with the CRC-32 and length of its text.</summary>
+    public sealed record Segment(byte[] Deflated, uint Crc, long TextLength);
 }

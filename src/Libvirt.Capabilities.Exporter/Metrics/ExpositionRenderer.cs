@@ -19,11 +19,15 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
     : BackgroundService
 {
     private static readonly byte[] Eof = "# EOF\n"u8.ToArray();
-    private static readonly byte[] EofDeflate = DeflateSegments.Compress([Eof]);
+    private static readonly DeflateSegments.Segment EofDeflate = DeflateSegments.Compress([Eof]);
 
     private readonly SemaphoreSlim changed = new(0, 1);
     private readonly SemaphoreSlim rendering = new(1, 1);
     private volatile Exposition current = Exposition.Empty;
+
+    // The registry's serializations, reused (touched only under `rendering`).
+    private readonly MemoryStream textBuffer = new();
+    private readonly MemoryStream openMetricsBuffer = new();
 
     // Caches of the last rendering, touched only under `rendering`.
     private Dictionary<PublishedFamily, RenderedPart> parts = [];
@@ -68,9 +72,9 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
                 families[i].Parts.Add(part);
             }
 
-            var text = await SerializeAsync(registry, ExpositionFormat.PrometheusText, cancel).ConfigureAwait(false);
-            var openMetrics = await SerializeAsync(registry, ExpositionFormat.OpenMetricsText, cancel).ConfigureAwait(false);
-            registryParts = RegistryParts(text, openMetrics, registryParts);
+            var text = await SerializeAsync(registry, ExpositionFormat.PrometheusText, textBuffer, cancel).ConfigureAwait(false);
+            var openMetrics = await SerializeAsync(registry, ExpositionFormat.OpenMetricsText, openMetricsBuffer, cancel).ConfigureAwait(false);
+            registryParts = RegistryParts(text.Span, openMetrics.Span, registryParts);
             foreach (var (name, part) in registryParts)
             {
                 Add(name, part);
@@ -138,9 +142,10 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
             gauge.WithLabels(sample.LabelValues).Set(sample.Value);
         }
 
-        var text = await SerializeAsync(own, ExpositionFormat.PrometheusText, cancel).ConfigureAwait(false);
-        var openMetrics = await SerializeAsync(own, ExpositionFormat.OpenMetricsText, cancel).ConfigureAwait(false);
-        return new RenderedPart(ExpositionBlocks.Split(text).Single().Block, ExpositionBlocks.Split(openMetrics).Single().Block);
+        using var buffer = new MemoryStream();
+        var text = ExpositionBlocks.Split((await SerializeAsync(own, ExpositionFormat.PrometheusText, buffer, cancel).ConfigureAwait(false)).Span).Single().Block;
+        var openMetrics = ExpositionBlocks.Split((await SerializeAsync(own, ExpositionFormat.OpenMetricsText, buffer, cancel).ConfigureAwait(false)).Span).Single().Block;
+        return new RenderedPart(text, openMetrics);
     }
 
     /// <summary>
@@ -150,7 +155,7 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
     /// polled target's runs are compressed again. A header or run whose bytes did not change keeps its previous
     /// array, which is what the compressed segments are matched by.
     /// </summary>
-    private static Dictionary<string, RenderedPart> RegistryParts(byte[] text, byte[] openMetrics, Dictionary<string, RenderedPart> previous)
+    private static Dictionary<string, RenderedPart> RegistryParts(ReadOnlySpan<byte> text, ReadOnlySpan<byte> openMetrics, Dictionary<string, RenderedPart> previous)
     {
         var textBlocks = ExpositionBlocks.Split(text);
         var openMetricsBlocks = ExpositionBlocks.Split(openMetrics);
@@ -174,11 +179,11 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
     /// The body as segments (one header per family, then each part's series), and its gzip: one deflate segment per
     /// family, or per run where the part says so. A segment is compressed again only when one of its arrays changed.
     /// </summary>
-    private static (Segments Body, byte[] Gzip) Assemble(
+    private static (Segments Body, Segments Gzip) Assemble(
         List<(string Name, List<RenderedPart> Parts)> families, Func<RenderedPart, ExpositionBlock> format, ref Dictionary<byte[], CompressedUnit> compressed, byte[] trailer)
     {
         var segments = new List<byte[]>();
-        var deflated = new List<byte[]>();
+        var deflated = new List<DeflateSegments.Segment>();
         var kept = new Dictionary<byte[], CompressedUnit>(compressed.Count, ReferenceEqualityComparer.Instance);
         foreach (var (_, familyParts) in families)
         {
@@ -217,14 +222,15 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
 
         compressed = kept;
         var body = new Segments(segments);
-        return (body, DeflateSegments.Gzip(body, deflated));
+        return (body, DeflateSegments.Gzip(deflated));
     }
 
-    private static async Task<byte[]> SerializeAsync(CollectorRegistry source, ExpositionFormat format, CancellationToken cancel)
+    /// <summary>Serializes into <paramref name="buffer"/> (emptied first, kept between renderings: no large array per rendering).</summary>
+    private static async Task<ReadOnlyMemory<byte>> SerializeAsync(CollectorRegistry source, ExpositionFormat format, MemoryStream buffer, CancellationToken cancel)
     {
-        using var buffer = new MemoryStream();
+        buffer.SetLength(0);
         await source.CollectAndExportAsTextAsync(buffer, format, cancel).ConfigureAwait(false);
-        return buffer.ToArray();
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
     [LoggerMessage(LogEvents.RenderFailed, LogLevel.Error, "Rendering the metrics failed; the previous rendering stays served")]
@@ -238,7 +244,7 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
     }
 
     /// <summary>A deflate segment and the arrays it was compressed from (compared by reference).</summary>
-    private sealed record CompressedUnit(byte[][] Arrays, byte[] Deflated)
+    private sealed record CompressedUnit(byte[][] Arrays, DeflateSegments.Segment Deflated)
     {
         public bool Holds(List<byte[]> arrays) =>
             arrays.Count == Arrays.Length && arrays.Zip(Arrays).All(p => ReferenceEquals(p.First, p.Second));

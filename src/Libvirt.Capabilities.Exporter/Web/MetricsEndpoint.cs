@@ -11,7 +11,7 @@ namespace Libvirt.Capabilities.Exporter.Web;
 /// </summary>
 public static class MetricsEndpoint
 {
-    // Plain bodies are written in segments; flushing every so often bounds what a slow client holds in Kestrel's pipe.
+    // Bodies are written in segments; flushing every so often bounds what a slow client holds in Kestrel's pipe.
     private const int FlushEvery = 64 * 1024;
 
     public static Task WriteAsync(HttpContext context, ExpositionRenderer renderer)
@@ -26,15 +26,18 @@ public static class MetricsEndpoint
         response.Headers.Vary = "Accept, Accept-Encoding";
         if (gzip)
         {
-            var compressed = openMetrics ? exposition.OpenMetricsGzip : exposition.TextGzip;
             response.Headers.ContentEncoding = "gzip";
-            response.ContentLength = compressed.Length;
-            return HttpMethods.IsHead(request.Method) ? Task.CompletedTask : response.Body.WriteAsync(compressed, context.RequestAborted).AsTask();
         }
 
-        var plain = openMetrics ? exposition.OpenMetrics : exposition.Text;
-        response.ContentLength = plain.Length;
-        return HttpMethods.IsHead(request.Method) ? Task.CompletedTask : WriteSegmentsAsync(response, plain, context.RequestAborted);
+        var body = (openMetrics, gzip) switch
+        {
+            (true, true) => exposition.OpenMetricsGzip,
+            (true, false) => exposition.OpenMetrics,
+            (false, true) => exposition.TextGzip,
+            (false, false) => exposition.Text,
+        };
+        response.ContentLength = body.Length;
+        return HttpMethods.IsHead(request.Method) ? Task.CompletedTask : WriteSegmentsAsync(response, body, context.RequestAborted);
     }
 
     private static async Task WriteSegmentsAsync(HttpResponse response, Segments body, CancellationToken aborted)
