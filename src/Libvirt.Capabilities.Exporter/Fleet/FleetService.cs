@@ -29,8 +29,6 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
     private readonly Dictionary<string, DateTimeOffset> lastFailure = new(StringComparer.Ordinal);
     /// <summary>What each group last staged, so an unchanged group is not staged (and rendered) again after every poll.</summary>
     private readonly Dictionary<string, string> publishedGroups = new(StringComparer.Ordinal);
-    /// <summary>How often the pollers' verdicts (up or down) are looked at: a poll does not signal a failure.</summary>
-    private static readonly TimeSpan DownCheck = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim wake = new(0);
     private readonly ILibvirtConnector connector;
     private readonly SnapshotPublisher publisher;
@@ -39,8 +37,6 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
     private readonly ILogger logger;
     private ExporterSettings settings;
     private FleetReport report = FleetReport.Empty;
-    /// <summary>The down targets (<see cref="DownTargets"/>) the last publication was built with.</summary>
-    private string publishedDown = "";
 
     public FleetService(ExporterSettings settings, ILibvirtConnector connector, SnapshotPublisher publisher, TargetStatusBoard board, TimeProvider time, ILogger<FleetService> logger)
     {
@@ -50,6 +46,7 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
         this.board = board;
         this.time = time;
         this.logger = logger;
+        board.UpChanged += () => wake.Release(); // A target going down or coming back changes what its pairs read.
     }
 
     /// <summary>The publisher key of a group's samples: the NUL cannot be part of a configured target name.</summary>
@@ -97,12 +94,7 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
         {
             try
             {
-                var signalled = await wake.WaitAsync(DownCheck, stoppingToken).ConfigureAwait(false);
-                if (!signalled && DownKey(DownTargets()) == Volatile.Read(ref publishedDown))
-                {
-                    continue;
-                }
-
+                await wake.WaitAsync(stoppingToken).ConfigureAwait(false);
                 while (wake.Wait(0))
                 {
                     // One round answers every change signalled so far.
@@ -149,8 +141,6 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
 
     /// <summary>The targets whose last poll could not read the host (libvirt_capabilities_up 0).</summary>
     private HashSet<string> DownTargets() => [.. board.All.Where(s => !s.Up).Select(s => s.Name)];
-
-    private static string DownKey(IEnumerable<string> down) => string.Join('\n', down.Order(StringComparer.Ordinal));
 
     private void Prune(List<FleetMember> members, List<FleetMember> classified)
     {
@@ -402,8 +392,7 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
         // One publication at a time, each from the latest state, so an older one never lands last.
         lock (publishGate)
         {
-            var down = DownTargets();
-            var members = Members(down);
+            var members = Members(DownTargets());
             var groups = new List<GroupReport>();
             lock (gate)
             {
@@ -432,7 +421,6 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
             }
 
             Volatile.Write(ref report, new FleetReport(time.GetUtcNow(), groups));
-            Volatile.Write(ref publishedDown, DownKey(down));
         }
     }
 

@@ -7,7 +7,19 @@ public sealed class TargetStatusBoard
 {
     private readonly ConcurrentDictionary<string, TargetStatus> statuses = new(StringComparer.Ordinal);
 
-    public void Set(TargetStatus status) => statuses[status.Name] = status;
+    /// <summary>A target went up or down (its first status counts as a change). Raised on the target's poller; must not block.</summary>
+    public event Action? UpChanged;
+
+    /// <summary>Replaces a target's status. Each target's statuses come from its one poller, in order.</summary>
+    public void Set(TargetStatus status)
+    {
+        var wasUp = statuses.TryGetValue(status.Name, out var previous) ? previous.Up : (bool?)null;
+        statuses[status.Name] = status;
+        if (wasUp != status.Up)
+        {
+            UpChanged?.Invoke();
+        }
+    }
 
     public void Remove(string name) => statuses.TryRemove(name, out _);
 
