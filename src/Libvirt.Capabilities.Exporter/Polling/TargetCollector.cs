@@ -1,5 +1,7 @@
 using Libvirt.Capabilities.Exporter.Collection;
 using System.Diagnostics;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using Libvirt.Capabilities.Connection;
 using Libvirt.Capabilities.Exporter.Metrics;
 using Libvirt.Capabilities.Exporter.Options;
@@ -14,6 +16,13 @@ namespace Libvirt.Capabilities.Exporter.Polling;
 /// </summary>
 public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
 {
+    /// <summary>
+    /// The last poll's documents, parsed, by request. A steady host answers with the same bytes every poll, and
+    /// parsing is most of what a poll costs the exporter itself: an identical document reuses its (immutable) model.
+    /// Only the target's one worker thread runs <see cref="Collect"/>, one collection at a time.
+    /// </summary>
+    private Dictionary<string, (UInt128 Hash, object Model)> lastParsed = new(StringComparer.Ordinal);
+
     /// <param name="progress">Told the stage of each step, so a timeout can say where the call hung.</param>
     /// <param name="abandoned">Set when the caller gave up waiting (timeout): the collection stops at the next
     /// step, a parse in progress stops too, and nothing more is recorded, so a late answer never counts against the target.</param>
@@ -26,17 +35,22 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
         var errors = new List<CollectionError>();
 
         using var content = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        var run = new Run(target, errors, progress ?? new TargetWorker.Progress(), content, abandoned);
+        var run = new Run(target, errors, progress ?? new TargetWorker.Progress(), content, new(StringComparer.Ordinal), abandoned);
         var info = Step(run, "identity", () => new TargetInfo(
             Call(run, "virConnectGetHostname", connection.GetHostname),
             Call(run, "virConnectGetLibVersion", connection.GetLibVersion),
             Call(run, "virConnectGetType", connection.GetHypervisorType),
             Call(run, "virConnectGetVersion", connection.GetHypervisorVersion)));
 
-        var host = Step(run, "host", () =>
-            HostCapabilitiesParser.Parse(Document(run, "", Call(run, "virConnectGetCapabilities", connection.GetCapabilities)), XmlLimits.Default, run.Abandoned));
+        var host = Step(run, "host", () => Parse(
+            run, "", Call(run, "virConnectGetCapabilities", connection.GetCapabilities), xml => HostCapabilitiesParser.Parse(xml, XmlLimits.Default, run.Abandoned)));
 
         var (domainCaps, defaults) = host is null ? ([], []) : CollectDomainCaps(run, connection, host, selection);
+        if (!abandoned.IsCancellationRequested)
+        {
+            lastParsed = run.Parsed; // Documents that are gone or failed this time are forgotten.
+        }
+
         if (errors.Count > 0)
         {
             activity?.SetStatus(ActivityStatusCode.Error, errors[0].Message);
@@ -110,20 +124,25 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
     }
 
     private DomainCapabilities? Fetch(Run run, ILibvirtConnection connection, DomainCapsGroup group, string? machine) =>
-        Step(run, "domain", () => DomainCapabilitiesParser.Parse(
-            Document(
-                run,
-                $"{group.Emulator}|{group.Arch}|{machine}|{group.VirtType}",
-                Call(run, "virConnectGetDomainCapabilities", () => connection.GetDomainCapabilities(group.Emulator, group.Arch, machine, group.VirtType))),
-            XmlLimits.Default,
-            run.Abandoned), new DomainCapsRequest(group.Emulator, group.Arch, machine, group.VirtType));
+        Step(run, "domain", () => Parse(
+            run,
+            $"{group.Emulator}|{group.Arch}|{machine}|{group.VirtType}",
+            Call(run, "virConnectGetDomainCapabilities", () => connection.GetDomainCapabilities(group.Emulator, group.Arch, machine, group.VirtType)),
+            xml => DomainCapabilitiesParser.Parse(xml, XmlLimits.Default, run.Abandoned)), new DomainCapsRequest(group.Emulator, group.Arch, machine, group.VirtType));
 
-    /// <summary>Adds a document and the request it answers to the poll's content hash.</summary>
-    private static string Document(Run run, string request, string xml)
+    /// <summary>
+    /// Adds a document and the request it answers to the poll's content hash, and parses it unless the last poll
+    /// got the same bytes for the same request.
+    /// </summary>
+    private T Parse<T>(Run run, string request, string xml, Func<string, T> parse)
+        where T : class
     {
         run.Content.AppendData(System.Text.Encoding.UTF8.GetBytes(request + "\n"));
         run.Content.AppendData(System.Text.Encoding.UTF8.GetBytes(xml));
-        return xml;
+        var hash = XxHash128.HashToUInt128(MemoryMarshal.AsBytes(xml.AsSpan()));
+        var model = lastParsed.TryGetValue(request, out var last) && last.Hash == hash && last.Model is T known ? known : parse(xml);
+        run.Parsed[request] = (hash, model);
+        return model;
     }
 
     private static bool RefusedForGood(Run run) => run.Errors.Count > 0 && run.Errors[^1].Reason == ErrorReasons.ReadOnly;
@@ -180,5 +199,10 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
 
     /// <summary>The state one collection threads through its steps.</summary>
     private sealed record Run(
-        string Target, List<CollectionError> Errors, TargetWorker.Progress Progress, System.Security.Cryptography.IncrementalHash Content, CancellationToken Abandoned);
+        string Target,
+        List<CollectionError> Errors,
+        TargetWorker.Progress Progress,
+        System.Security.Cryptography.IncrementalHash Content,
+        Dictionary<string, (UInt128 Hash, object Model)> Parsed,
+        CancellationToken Abandoned);
 }
