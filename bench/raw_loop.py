@@ -52,6 +52,8 @@ def main():
     parser.add_argument("--loops", type=int, default=50, help="at most this many loops")
     parser.add_argument("--seconds", type=float, default=15.0, help="and at most this long")
     parser.add_argument("--event-loop", action="store_true", help="as the exporter: event loop thread and keepalive")
+    parser.add_argument("--pause", type=float, default=0.0,
+                        help="seconds between loops, as a poller's interval (libvirtd's threads go idle between polls)")
     args = parser.parse_args()
     if args.event_loop:
         libvirt.virEventRegisterDefaultImpl()
@@ -77,6 +79,8 @@ def main():
         for emulator, arch, machine, virt_type in calls:
             conn.getDomainCapabilities(emulator, arch, machine, virt_type, 0)
         walls.append((time.perf_counter() - started) * 1000)
+        if args.pause > 0:
+            time.sleep(args.pause)
     cpu_ms = (cpu_seconds() - cpu_start) * 1000 / len(walls)
     conn.close()
     print(f"calls={5 + len(calls)} loops={len(walls)} wall_ms_median={statistics.median(walls):.1f} "
