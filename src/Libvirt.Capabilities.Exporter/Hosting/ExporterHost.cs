@@ -176,7 +176,9 @@ public static partial class ExporterHost
             new StateStore(settings.State.Directory),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<TargetPoller>(),
-            sp.GetRequiredService<FleetService>()));
+            sp.GetRequiredService<FleetService>(),
+            sp.GetRequiredService<IdleMemoryReclaimer>()));
+        services.AddSingleton<IdleMemoryReclaimer>();
         services.AddSingleton<FleetService>().AddHostedService(sp => sp.GetRequiredService<FleetService>());
         services.AddSingleton<ExpositionRenderer>();
         services.AddHostedService(sp => sp.GetRequiredService<ExpositionRenderer>());

@@ -17,4 +17,5 @@ public sealed record PollingContext(
     StateStore StateStore,
     TimeProvider Time,
     ILogger Logger,
-    ISnapshotObserver? Observer = null);
+    ISnapshotObserver? Observer = null,
+    IdleMemoryReclaimer? Reclaimer = null);

@@ -232,6 +232,7 @@ public sealed partial class TargetPoller : IDisposable
         }
 
         context.Observer?.Accepted(snapshot);
+        context.Reclaimer?.Request(); // The rebuild's garbage would otherwise stay resident while the exporter idles.
         return snapshot;
     }
 
