@@ -37,6 +37,16 @@ cleanup() {
 }
 trap cleanup EXIT
 exporter_pid() { ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2; }
+# until_served RUNNER CMD...: up to 60 s until CMD succeeds, or sooner if the container's runner has ended.
+until_served() {
+  local runner=$1; shift
+  for _ in $(seq 1 60); do
+    "$@" && return 0
+    kill -0 "$runner" 2>/dev/null || return 1
+    sleep 1
+  done
+  return 1
+}
 
 missing=()
 for pkg in buildah debootstrap; do
@@ -180,11 +190,7 @@ unshare --mount --propagation private bash -c '
     /opt/libvirt-capabilities-exporter/libvirt-capabilities-exporter --web.listen-address "127.0.0.1:$port" --poll.interval 10m
 ' sh "$ro_root" "$(stat -c %g /run/libvirt/libvirt-sock)" "$ro_port" >"$work/ro.log" 2>&1 &
 ro_runner=$!
-for _ in $(seq 1 60); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$ro_port/readyz" 2>/dev/null && break
-  kill -0 "$ro_runner" 2>/dev/null || break
-  sleep 1
-done
+until_served "$ro_runner" curl -fsS -o /dev/null "http://127.0.0.1:$ro_port/readyz" 2>/dev/null || true
 ro_pid=$(exporter_pid "$ro_port")
 curl -fsS "http://127.0.0.1:$ro_port/metrics" >"$work/ro-metrics" 2>/dev/null
 check "with a read-only root: the root is mounted read-only" \
@@ -206,11 +212,7 @@ buildah run --isolation chroot --user 65532:65532 -v /run/libvirt:/run/libvirt "
   /opt/libvirt-capabilities-exporter/libvirt-capabilities-exporter --web.listen-address "127.0.0.1:$ng_port" \
   --poll.interval 10m --state.directory '' >"$work/nogroup.log" 2>&1 &
 ng_runner=$!
-for _ in $(seq 1 60); do
-  curl -fsS "http://127.0.0.1:$ng_port/metrics" 2>/dev/null | grep -q '^libvirt_capabilities_up{' && break
-  kill -0 "$ng_runner" 2>/dev/null || break
-  sleep 1
-done
+until_served "$ng_runner" bash -c 'curl -fsS "$1" 2>/dev/null | grep -q "^libvirt_capabilities_up{"' sh "http://127.0.0.1:$ng_port/metrics" || true
 ng_pid=$(exporter_pid "$ng_port")
 curl -fsS "http://127.0.0.1:$ng_port/metrics" >"$work/nogroup-metrics" 2>/dev/null
 check "without the group: the exporter runs as 65532:65532 with no supplementary group but its own" \
