@@ -34,7 +34,7 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
         var started = time.GetTimestamp();
         var errors = new List<CollectionError>();
 
-        using var content = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var content = new XxHash128();
         var run = new Run(target, errors, progress ?? new TargetWorker.Progress(), content, new(StringComparer.Ordinal), abandoned);
         var info = Step(run, "identity", () => new TargetInfo(
             Call(run, "virConnectGetHostname", connection.GetHostname),
@@ -137,13 +137,16 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
     private T Parse<T>(Run run, string request, string xml, Func<string, T> parse)
         where T : class
     {
-        run.Content.AppendData(System.Text.Encoding.UTF8.GetBytes(request + "\n"));
-        run.Content.AppendData(System.Text.Encoding.UTF8.GetBytes(xml));
         var hash = XxHash128.HashToUInt128(MemoryMarshal.AsBytes(xml.AsSpan()));
+        AddToContent(run, request + "\n");
+        run.Content.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<UInt128>(in hash)));
         var model = lastParsed.TryGetValue(request, out var last) && last.Hash == hash && last.Model is T known ? known : parse(xml);
         run.Parsed[request] = (hash, model);
         return model;
     }
+
+    /// <summary>The poll's content hash covers each request and the hash of its answer (or its failure).</summary>
+    private static void AddToContent(Run run, string text) => run.Content.Append(MemoryMarshal.AsBytes(text.AsSpan()));
 
     private static bool RefusedForGood(Run run) => run.Errors.Count > 0 && run.Errors[^1].Reason == ErrorReasons.ReadOnly;
 
@@ -166,7 +169,7 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
             if (request is not null)
             {
                 // A failed call is part of what the poll saw: its hash must differ from a poll where it succeeded or was not made.
-                run.Content.AppendData(System.Text.Encoding.UTF8.GetBytes($"failed {request}\n"));
+                AddToContent(run, $"failed {request}\n");
             }
 
             run.Errors.Add(new CollectionError(stage, reason, e.Message, request));
@@ -202,7 +205,7 @@ public sealed class TargetCollector(HealthMetrics health, TimeProvider time)
         string Target,
         List<CollectionError> Errors,
         TargetWorker.Progress Progress,
-        System.Security.Cryptography.IncrementalHash Content,
+        XxHash128 Content,
         Dictionary<string, (UInt128 Hash, object Model)> Parsed,
         CancellationToken Abandoned);
 }
