@@ -1,3 +1,5 @@
+using Libvirt.Capabilities.Interop;
+
 namespace Libvirt.Capabilities.Exporter.Polling;
 
 /// <summary>
@@ -5,7 +7,8 @@ namespace Libvirt.Capabilities.Exporter.Polling;
 /// rebuilds a target's capabilities (the first one, or one with drift) allocates megabytes; an exporter that
 /// then idles between scrapes allocates almost nothing, so no collection runs and that memory stays resident.
 /// One compacting, decommitting collection shortly after the last such poll (a burst of them asks once) costs a
-/// few milliseconds and happens only when capabilities changed.
+/// few milliseconds and happens only when capabilities changed. The C heap is trimmed with it: libvirt's replies
+/// were allocated there, and glibc keeps freed pages of a thread's arena resident.
 /// </summary>
 public sealed class IdleMemoryReclaimer : IDisposable
 {
@@ -17,11 +20,17 @@ public sealed class IdleMemoryReclaimer : IDisposable
     public IdleMemoryReclaimer(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
-        timer = time.CreateTimer(_ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        timer = time.CreateTimer(_ => Reclaim(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Asks for one collection <see cref="Delay"/> from now; a later request moves it.</summary>
     public void Request() => timer.Change(Delay, Timeout.InfiniteTimeSpan);
 
     public void Dispose() => timer.Dispose();
+
+    private static void Reclaim()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        NativeHeap.Trim();
+    }
 }
