@@ -3,7 +3,7 @@
 #   - this exporter's shipped build (Native AOT, scripts/publish.sh) against qemu:///system, default and `all` policy;
 #   - Debian's Go prometheus-libvirt-exporter against the same libvirtd;
 #   - Kestrel serving the exporter's own /metrics bytes from memory (the static-bytes limit), and the same
-#     Native AOT app with nothing to serve (the memory floor of ASP.NET Core);
+#     Native AOT app with nothing to serve (the memory floor of ASP.NET Core), also with a libvirt connection open;
 #   - the raw libvirt API loop over the same calls (python3-libvirt);
 #   - 1, 10 and 50 targets against the local libvirtd.
 # Everything runs on 127.0.0.1, in a bounded number of loops and seconds. The whole run holds
@@ -137,9 +137,9 @@ poll_figures() {
   wait_ok "http://127.0.0.1:$port/readyz" 120 >/dev/null
   sleep 2
   local c0 b0 c1 b1 lines
-  c0=$(grep -c 'Polled ' "$work/$name.log" || true); b0=$(ticks "$p"); a0=$(api_seconds)
+  c0=$(grep -c 'Polled ' "$work/$name.log" || true); b0=$(ticks "$p"); a0=$(api_seconds); k0=$(api_seconds virConnectGetCapabilities)
   sleep "$window"
-  c1=$(grep -c 'Polled ' "$work/$name.log" || true); b1=$(ticks "$p"); a1=$(api_seconds)
+  c1=$(grep -c 'Polled ' "$work/$name.log" || true); b1=$(ticks "$p"); a1=$(api_seconds); k1=$(api_seconds virConnectGetCapabilities)
   polls=$((c1 - c0))
   lines=$(grep 'Polled ' "$work/$name.log" | tail -n +"$c0" | head -n $((polls + 1)))   # one before the window: gaps
   poll_ms=$(tail -n +2 <<<"$lines" | grep -o ' in [0-9]* ms' | awk '{print $2}' | median)
@@ -147,14 +147,16 @@ poll_figures() {
     if (NR > 1) printf "%.0f\n", (s - prev - i) * 1000; prev = s}' <<<"$lines" | median)
   poll_cpu_ms=$(awk -v t=$((b1 - b0)) -v n="$polls" -v hz="$tck" 'BEGIN {printf "%.1f", t * 1000 / hz / n}')
   api_ms=$(awk -v a="$a0" -v b="$a1" 'BEGIN {split(a, x); split(b, y); printf "%.1f", (y[1] - x[1]) * 1000 / (y[2] - x[2])}')
+  caps_ms=$(awk -v a="$k0" -v b="$k1" 'BEGIN {split(a, x); split(b, y); printf "%.2f", (y[1] - x[1]) * 1000 / (y[2] - x[2])}')
   poll_rss=$(rss_mb "$p")
   kill "$p"; wait "$p" 2>/dev/null || true
 }
 
-# api_seconds: the exporter's total seconds in libvirt calls, and its number of polls that called libvirt.
+# api_seconds [CALL]: the exporter's total seconds in libvirt calls (or in CALL only), and its number of polls
+# that called libvirt.
 api_seconds() {
-  curl -sf "http://127.0.0.1:$port/metrics" | awk '
-    /^libvirt_capabilities_api_call_duration_seconds_sum/ {sum += $NF}
+  curl -sf "http://127.0.0.1:$port/metrics" | awk -v call="${1:-}" '
+    /^libvirt_capabilities_api_call_duration_seconds_sum/ && (call == "" || index($0, call)) {sum += $NF}
     /^libvirt_capabilities_api_call_duration_seconds_count.*virConnectGetCapabilities/ {n = $NF}
     END {print sum, n}'
 }
@@ -165,7 +167,7 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print "machine: " $2}' >&2
 log "$(nproc) cores, kernel $(uname -r), $(virsh -c qemu:///system version 2>/dev/null | tr '\n' ' ')"
 
-declare -A idle_cpu start_ms scrape_gz series_s idle_rss peak_rss pollms pollcpu rawms rawcpu rawcalls apims fullms rawevms rawpacedms
+declare -A idle_cpu start_ms scrape_gz series_s idle_rss peak_rss pollms pollcpu rawms rawcpu rawcalls apims fullms rawevms rawpacedms capsms rawcapsms rawpacedcapsms
 for policy in default all; do
   log "exporter, --libvirt.machines $policy: start, scrapes"
   t0=$(now_ns)
@@ -183,13 +185,14 @@ for policy in default all; do
   scrape_gz[$policy]=$gz_req_s; series_s[$policy]=$series_per_s; idle_rss[$policy]=$rss_idle; peak_rss[$policy]=$rss_peak
   kill "$ep"; wait "$ep" 2>/dev/null || true
 
-  # The same build with workstation GC instead of the Web SDK's server GC: how much of the RSS is GC mode.
-  log "exporter, --libvirt.machines $policy, DOTNET_gcServer=0"
+  # The same build with the Web SDK's GC defaults (server GC, gen-0 budget from the CPU's cache size) instead of
+  # the workstation GC and 2 MiB gen-0 budget the project sets: how much of the RSS is GC configuration.
+  log "exporter, --libvirt.machines $policy, DOTNET_gcServer=1 DOTNET_GCgen0size=0"
   t0=$(now_ns)
-  DOTNET_gcServer=0 start "exporter-$policy-wks" "$exporter" --web.listen-address "127.0.0.1:$port" \
-    --state.directory "$work/state-$policy-wks" --poll.interval 1h --libvirt.machines "$policy"
+  DOTNET_gcServer=1 DOTNET_GCgen0size=0 start "exporter-$policy-srv" "$exporter" --web.listen-address "127.0.0.1:$port" \
+    --state.directory "$work/state-$policy-srv" --poll.interval 1h --libvirt.machines "$policy"
   ep=$pid; wait_ok "http://127.0.0.1:$port/readyz" 120 >/dev/null; sleep 3
-  scrape_figures "exporter AOT, $policy, DOTNET_gcServer=0" "$ep" "http://127.0.0.1:$port/metrics"
+  scrape_figures "exporter AOT, $policy, Web SDK GC defaults (DOTNET_gcServer=1 DOTNET_GCgen0size=0)" "$ep" "http://127.0.0.1:$port/metrics"
   kill "$ep"; wait "$ep" 2>/dev/null || true
 
   log "Kestrel serving the same bytes from memory ($policy)"
@@ -204,7 +207,7 @@ for policy in default all; do
   interval=1; [ "$policy" = default ] || interval=3
   log "exporter polling every ${interval}s, nothing scraping ($policy)"
   poll_figures "poll-$policy" "$interval" 18 --libvirt.machines "$policy"
-  pollms[$policy]=$poll_ms; pollcpu[$policy]=$poll_cpu_ms; apims[$policy]=$api_ms; fullms[$policy]=$full_ms
+  pollms[$policy]=$poll_ms; pollcpu[$policy]=$poll_cpu_ms; apims[$policy]=$api_ms; fullms[$policy]=$full_ms; capsms[$policy]=$caps_ms
   log "  $polls polls, median $poll_ms ms ($api_ms in libvirt calls), full $full_ms ms, $poll_cpu_ms ms CPU each, RSS $poll_rss MB"
 
   log "raw libvirt API loop over the same calls ($policy)"
@@ -216,10 +219,12 @@ for policy in default all; do
   raw=$(/usr/bin/python3 bench/raw_loop.py --targets-json "$work/targets-$policy.json" --loops 40 --seconds 15 --event-loop)
   log "  with the exporter's event loop thread and keepalive: $raw"
   rawevms[$policy]=$(sed 's/.*wall_ms_median=\([^ ]*\).*/\1/' <<<"$raw")
+  rawcapsms[$policy]=$(sed 's/.*capabilities_ms_median=\([^ ]*\).*/\1/' <<<"$raw")
   # Paced like the poller (one loop per interval): libvirtd's threads go idle between polls, as they do for the exporter.
   raw=$(/usr/bin/python3 bench/raw_loop.py --targets-json "$work/targets-$policy.json" --loops $((18 / interval)) --seconds 25 --event-loop --pause "$interval")
   log "  with the event loop, one loop every ${interval}s like the poller: $raw"
   rawpacedms[$policy]=$(sed 's/.*wall_ms_median=\([^ ]*\).*/\1/' <<<"$raw")
+  rawpacedcapsms[$policy]=$(sed 's/.*capabilities_ms_median=\([^ ]*\).*/\1/' <<<"$raw")
 done
 
 log "Debian's Go prometheus-libvirt-exporter"
@@ -240,6 +245,16 @@ bp=$pid; t0=$(now_ns); start_ms[bare]=$(wait_ok "http://127.0.0.1:$((port + 3))/
 idle_rss[bare]=$(rss_mb "$bp")
 load "$bp" "http://127.0.0.1:$((port + 3))/healthz"; peak_rss[bare]=$rss_load
 row "bare ASP.NET Core AOT (/healthz)" "1" "2 / -" "- / $req_s" "- / $cpu_ms" "-" "${idle_rss[bare]} / ${peak_rss[bare]}"
+kill "$bp"; wait "$bp" 2>/dev/null || true
+
+# The floor of any .NET exporter of libvirt: the same app after opening a libvirt connection (libvirt.so.0 and the
+# libraries it needs mapped, one virConnectGetCapabilities answered), as the Go exporter has them too.
+log "bare ASP.NET Core Native AOT app with a libvirt connection (memory floor with libvirt)"
+start bare-libvirt "$static" --urls "http://127.0.0.1:$((port + 3))" --libvirt qemu:///system
+bp=$pid; t0=$(now_ns); wait_ok "http://127.0.0.1:$((port + 3))/healthz" 30 >/dev/null; sleep 2
+idle_rss[bare-libvirt]=$(rss_mb "$bp")
+load "$bp" "http://127.0.0.1:$((port + 3))/healthz"; peak_rss[bare-libvirt]=$rss_load
+row "bare ASP.NET Core AOT with a libvirt connection (/healthz)" "1" "2 / -" "- / $req_s" "- / $cpu_ms" "-" "${idle_rss[bare-libvirt]} / ${peak_rss[bare-libvirt]}"
 kill "$bp"; wait "$bp" 2>/dev/null || true
 
 scale=()
@@ -288,11 +303,11 @@ cat <<EOF
 "reported" = PollCompleted / libvirt_capabilities_scrape_duration_seconds (libvirt calls and parsing); "full" = also
 sample building, drift and staging (gap between polls minus the interval). Medians.
 
-| policy | libvirt calls per poll | reported poll ms | of which libvirt calls ms | full poll ms | exporter CPU ms per poll | raw loop ms | raw loop CPU ms | raw loop with event loop ms | raw loop with event loop, paced ms | reported / raw | full / raw | full / raw paced |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| policy | libvirt calls per poll | reported poll ms | of which libvirt calls ms | full poll ms | exporter CPU ms per poll | raw loop ms | raw loop CPU ms | raw loop with event loop ms | raw loop with event loop, paced ms | virConnectGetCapabilities ms: exporter / raw, event loop / raw, paced | reported / raw | full / raw | full / raw paced |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 EOF
 for policy in default all; do
-  echo "| $policy | ${rawcalls[$policy]} | ${pollms[$policy]} | ${apims[$policy]} | ${fullms[$policy]} | ${pollcpu[$policy]} | ${rawms[$policy]} | ${rawcpu[$policy]} | ${rawevms[$policy]} | ${rawpacedms[$policy]} | $(ratio "${pollms[$policy]}" "${rawms[$policy]}") | $(ratio "${fullms[$policy]}" "${rawms[$policy]}") | $(ratio "${fullms[$policy]}" "${rawpacedms[$policy]}") |"
+  echo "| $policy | ${rawcalls[$policy]} | ${pollms[$policy]} | ${apims[$policy]} | ${fullms[$policy]} | ${pollcpu[$policy]} | ${rawms[$policy]} | ${rawcpu[$policy]} | ${rawevms[$policy]} | ${rawpacedms[$policy]} | ${capsms[$policy]} / ${rawcapsms[$policy]} / ${rawpacedcapsms[$policy]} | $(ratio "${pollms[$policy]}" "${rawms[$policy]}") | $(ratio "${fullms[$policy]}" "${rawms[$policy]}") | $(ratio "${fullms[$policy]}" "${rawpacedms[$policy]}") |"
 done
 cat <<EOF
 
@@ -318,8 +333,10 @@ cat <<EOF
 |---|---|---|
 | scrapes/s >= 0.5x Kestrel serving the same bytes (gzip) | default ${sg}, all ${sa} | default $(verdict "${sg%x}" 0.5 '>='), all $(verdict "${sa%x}" 0.5 '>=') |
 | series/s >= 20x the Go exporter (gzip, default policy) | ${ss} | $(verdict "${ss%x}" 20 '>=') |
-| RSS idle <= the Go exporter's (default policy) | ${idle_rss[default]} vs ${idle_rss[go]} MB ($(ratio "${idle_rss[default]}" "${idle_rss[go]}"); floor: bare AOT app ${idle_rss[bare]} MB) | $(verdict "${idle_rss[default]}" "${idle_rss[go]}" '<=') |
-| RSS under load <= the Go exporter's (default policy) | ${peak_rss[default]} vs ${peak_rss[go]} MB ($(ratio "${peak_rss[default]}" "${peak_rss[go]}"); floor: bare AOT app ${peak_rss[bare]} MB) | $(verdict "${peak_rss[default]}" "${peak_rss[go]}" '<=') |
+| RSS idle <= the Go exporter's (default policy) | ${idle_rss[default]} vs ${idle_rss[go]} MB ($(ratio "${idle_rss[default]}" "${idle_rss[go]}"); floor: bare AOT app ${idle_rss[bare]} MB, with a libvirt connection ${idle_rss[bare-libvirt]} MB = $(ratio "${idle_rss[bare-libvirt]}" "${idle_rss[go]}") the Go exporter's) | $(verdict "${idle_rss[default]}" "${idle_rss[go]}" '<=') |
+| RSS under load <= the Go exporter's (default policy) | ${peak_rss[default]} vs ${peak_rss[go]} MB ($(ratio "${peak_rss[default]}" "${peak_rss[go]}"); floor: bare AOT app ${peak_rss[bare]} MB, with a libvirt connection ${peak_rss[bare-libvirt]} MB) | $(verdict "${peak_rss[default]}" "${peak_rss[go]}" '<=') |
+| the floor with libvirt <= the Go exporter's idle RSS (can the RSS goal be met at all by an ASP.NET Core app on libvirt.so.0?) | ${idle_rss[bare-libvirt]} vs ${idle_rss[go]} MB | $(verdict "${idle_rss[bare-libvirt]}" "${idle_rss[go]}" '<=') |
+| RSS idle above the floor with libvirt (what the exporter itself costs) | $(awk -v a="${idle_rss[default]}" -v b="${idle_rss[bare-libvirt]}" 'BEGIN {printf "%.1f", a - b}') MB (default), $(awk -v a="${idle_rss[all]}" -v b="${idle_rss[bare-libvirt]}" 'BEGIN {printf "%.1f", a - b}') MB (all) | - |
 | full poll <= 1.3x the raw loop, default | $(ratio "${fullms[default]}" "${rawms[default]}") (reported poll: $(ratio "${pollms[default]}" "${rawms[default]}")) | $(verdict "$(ratio "${fullms[default]}" "${rawms[default]}" | tr -d x)" 1.3 '<=') |
 | full poll <= 1.3x the raw loop paced like the poller (event loop, one loop per interval), default | $(ratio "${fullms[default]}" "${rawpacedms[default]}") | $(verdict "$(ratio "${fullms[default]}" "${rawpacedms[default]}" | tr -d x)" 1.3 '<=') |
 | full poll <= 1.3x the raw loop, all | $(ratio "${fullms[all]}" "${rawms[all]}") (reported poll: $(ratio "${pollms[all]}" "${rawms[all]}")) | $(verdict "$(ratio "${fullms[all]}" "${rawms[all]}" | tr -d x)" 1.3 '<=') |

@@ -2,6 +2,8 @@
 //   static-bytes --urls http://127.0.0.1:PORT --file metrics.txt [--gzip-file metrics.txt.gz]
 // With --gzip-file, a request that accepts gzip gets those bytes (as the exporter's pre-compressed twin).
 // Without --file it serves only /healthz: the memory floor of a bare ASP.NET Core Native AOT app.
+// With --libvirt URI it also opens a read-only libvirt connection and fetches the host capabilities once, then
+// keeps the connection: the floor of any .NET exporter that links the libvirt C library (its libraries loaded).
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 var app = builder.Build();
@@ -26,6 +28,12 @@ if (file is not null)
         context.Response.ContentLength = body.Length;
         return context.Response.Body.WriteAsync(body).AsTask();
     });
+}
+
+var libvirtUri = app.Configuration["libvirt"];
+if (libvirtUri is not null)
+{
+    LibvirtFloor.Open(libvirtUri);
 }
 
 app.MapGet("/healthz", () => "ok");
