@@ -52,7 +52,7 @@ public class PollPathBenchmarks
         var registry = Prometheus.Metrics.NewCustomRegistry();
         publisher = new SnapshotPublisher();
         publisher.Publish(Target, samples);
-        renderer = new ExpositionRenderer(registry, publisher, NullLogger<ExpositionRenderer>.Instance);
+        renderer = new ExpositionRenderer(registry, publisher, null, NullLogger<ExpositionRenderer>.Instance);
         renderer.RenderAsync(CancellationToken.None).GetAwaiter().GetResult();
         var current = renderer.Current;
 

@@ -19,12 +19,13 @@ public sealed class ExpositionRendererTests
 
     private readonly CollectorRegistry registry = Prometheus.Metrics.NewCustomRegistry();
     private readonly SnapshotPublisher publisher = new();
+    private readonly HealthMetrics health = new();
     private readonly ExpositionRenderer renderer;
 
     public ExpositionRendererTests()
     {
-        renderer = new ExpositionRenderer(registry, publisher, NullLogger<ExpositionRenderer>.Instance);
-        new HealthMetrics(registry).CountError("t1", "timeout");
+        renderer = new ExpositionRenderer(registry, publisher, health, NullLogger<ExpositionRenderer>.Instance);
+        health.CountError("t1", "timeout");
     }
 
     [Fact]
@@ -66,9 +67,8 @@ public sealed class ExpositionRendererTests
     }
 
     [Fact]
-    public async Task A_registry_family_is_cut_by_target_and_an_unpolled_target_keeps_its_run()
+    public async Task A_health_family_is_cut_by_target_and_an_unpolled_target_keeps_its_run()
     {
-        var health = new HealthMetrics(registry);
         health.CountError("t2", "timeout");
         await renderer.RenderAsync(TestContext.Current.CancellationToken);
         var before = renderer.Current;
@@ -120,8 +120,14 @@ public sealed class ExpositionRendererTests
     private async Task<string> OracleAsync(Dictionary<string, List<Sample>> sets, ExpositionFormat format)
     {
         var all = Prometheus.Metrics.NewCustomRegistry();
-        new HealthMetrics(all).CountError("t1", "timeout");
         var factory = Prometheus.Metrics.WithCustomRegistry(all);
+
+        // The health families in one registry, as the exporter served them before one registry per target.
+        factory.CreateHistogram(HealthMetrics.ApiCallDurationFamily.Name, HealthMetrics.ApiCallDurationFamily.Help, [.. HealthMetrics.ApiCallDurationFamily.LabelNames]);
+        factory.CreateCounter(HealthMetrics.ScrapeErrorsFamily.Name, HealthMetrics.ScrapeErrorsFamily.Help, [.. HealthMetrics.ScrapeErrorsFamily.LabelNames])
+            .WithLabels("t1", "timeout").Inc();
+        factory.CreateCounter(HealthMetrics.StateErrorsFamily.Name, HealthMetrics.StateErrorsFamily.Help, [.. HealthMetrics.StateErrorsFamily.LabelNames]);
+        factory.CreateCounter(HealthMetrics.ChangesFamily.Name, HealthMetrics.ChangesFamily.Help, [.. HealthMetrics.ChangesFamily.LabelNames]);
         foreach (var sample in sets.Values.SelectMany(s => s))
         {
             factory.CreateGauge(sample.Family.Name, sample.Family.Help, [.. sample.Family.LabelNames]).WithLabels(sample.LabelValues).Set(sample.Value);

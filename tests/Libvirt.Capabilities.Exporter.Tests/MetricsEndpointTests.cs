@@ -18,8 +18,8 @@ public sealed class MetricsEndpointTests
     {
         var registry = Prometheus.Metrics.NewCustomRegistry();
         publisher = new SnapshotPublisher();
-        renderer = new ExpositionRenderer(registry, publisher, NullLogger<ExpositionRenderer>.Instance);
-        var health = new HealthMetrics(registry);
+        var health = new HealthMetrics();
+        renderer = new ExpositionRenderer(registry, publisher, health, NullLogger<ExpositionRenderer>.Instance);
         health.CountError("t1", "timeout");
         publisher.Stage("t1", [new Sample(FeatureCollector.Supported, ["t1", "/usr/bin/qemu", "x86_64", "q35", "kvm", "backup"], 1)]);
     }

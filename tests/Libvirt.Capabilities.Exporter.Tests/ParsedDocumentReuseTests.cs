@@ -13,7 +13,7 @@ namespace Libvirt.Capabilities.Exporter.Tests;
 public sealed class ParsedDocumentReuseTests
 {
     private readonly RecordedLibvirt libvirt = new();
-    private readonly TargetCollector collector = new(new HealthMetrics(Prometheus.Metrics.NewCustomRegistry()), TimeProvider.System);
+    private readonly TargetCollector collector = new(new HealthMetrics(), TimeProvider.System);
 
     [Fact]
     public void Identical_documents_reuse_their_models_and_a_changed_one_is_parsed_again()

@@ -52,7 +52,7 @@ public sealed class FleetIntegrationTests
 
         // The source documents: what each target's poll collected (host arches only, to keep the real polls short).
         var localFile = CpuCompareTests.LocalHostModel(Libvirtd.System).File;
-        var collector = new TargetCollector(new HealthMetrics(Prometheus.Metrics.NewCustomRegistry()), TimeProvider.System);
+        var collector = new TargetCollector(new HealthMetrics(), TimeProvider.System);
         var selection = new MachineSelection { IncludeArch = ["x86_64", "s390x", "ppc64"] };
         foreach (var target in targets)
         {
@@ -149,7 +149,7 @@ public sealed class FleetIntegrationTests
         Assert.NotNull(report.Groups.Single(g => g.Group == "amd-tcg").Baselines.Single().Xml);
         Assert.Equal("local-tcp", mixed.Baselines.Single().ComputedOn);
 
-        var renderer = new ExpositionRenderer(registry, publisher, NullLogger<ExpositionRenderer>.Instance);
+        var renderer = new ExpositionRenderer(registry, publisher, null, NullLogger<ExpositionRenderer>.Instance);
         await renderer.RenderAsync(TestContext.Current.CancellationToken);
         var text = System.Text.Encoding.UTF8.GetString(renderer.Current.Text.ToArray());
         Assert.Equal(report.Groups.Sum(g => g.Pairs.Count), RenderRunner.CountSeries(text, "libvirt_fleet_host_model_compatible"));

@@ -24,7 +24,7 @@ public sealed class LibvirtdRestartTests
         var target = new TargetOptions { Name = "local", Uri = Libvirtd.System };
         var settings = new ExporterSettings(new WebOptions(), new PollOptions(), new LibvirtOptions { Targets = [target] }, new StateOptions { Directory = "" });
         using var poller = new TargetPoller(target, new PollingContext(
-            settings, new LibvirtConnector(), new SnapshotPublisher(), new HealthMetrics(registry),
+            settings, new LibvirtConnector(), new SnapshotPublisher(), new HealthMetrics(),
             new TargetStatusBoard(), changes, new StateStore(""), TimeProvider.System, NullLogger.Instance));
 
         Assert.True(await poller.PollOnceAsync(TestContext.Current.CancellationToken));

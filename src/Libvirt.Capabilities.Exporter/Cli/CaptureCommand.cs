@@ -58,7 +58,7 @@ public static class CaptureCommand
 
         using var recording = new RecordingConnection(opened);
         var name = TargetOptions.DefaultName(settings.Uri);
-        var snapshot = new TargetCollector(new HealthMetrics(Prometheus.Metrics.NewCustomRegistry()), TimeProvider.System).Collect(name, recording, selection);
+        var snapshot = new TargetCollector(new HealthMetrics(), TimeProvider.System).Collect(name, recording, selection);
         foreach (var error in snapshot.Errors)
         {
             stderr.WriteLine($"warning: {name}: {error.Stage}: {error.Message}");

@@ -62,12 +62,21 @@ public static class RenderCommand
 
             var registry = Prometheus.Metrics.NewCustomRegistry();
             var publisher = new SnapshotPublisher();
-            var exitCode = uriValue is null
-                ? RenderFiles(publisher, targetName, files.Host, files.Domcaps, switches, stderr)
-                : RenderLive(registry, publisher, connector, targetName, new ConnectionSettings(uriValue, parse.GetValue(readOnly)), switches, stderr);
+            HealthMetrics? health = null; // Files have no libvirt calls to count.
+            int exitCode;
+            if (uriValue is null)
+            {
+                exitCode = RenderFiles(publisher, targetName, files.Host, files.Domcaps, switches, stderr);
+            }
+            else
+            {
+                health = new HealthMetrics();
+                exitCode = RenderLive(registry, publisher, health, connector, targetName, new ConnectionSettings(uriValue, parse.GetValue(readOnly)), switches, stderr);
+            }
+
             if (exitCode == 0)
             {
-                Export(registry, publisher, stdout);
+                Export(registry, publisher, health, stdout);
             }
 
             return exitCode;
@@ -103,7 +112,7 @@ public static class RenderCommand
     }
 
     private static int RenderLive(
-        CollectorRegistry registry, SnapshotPublisher publisher, ILibvirtConnector connector, string target, ConnectionSettings settings, CollectorSwitches switches, TextWriter stderr)
+        CollectorRegistry registry, SnapshotPublisher publisher, HealthMetrics health, ILibvirtConnector connector, string target, ConnectionSettings settings, CollectorSwitches switches, TextWriter stderr)
     {
         var redactedUri = LibvirtUri.Display(settings.Uri);
         if (CliConnection.TryOpen(connector, settings, stderr) is not { } connection)
@@ -113,7 +122,6 @@ public static class RenderCommand
 
         using (connection)
         {
-            var health = new HealthMetrics(registry);
             var snapshot = new TargetCollector(health, TimeProvider.System).Collect(target, connection, new MachineSelection());
             foreach (var error in snapshot.Errors)
             {
@@ -133,9 +141,9 @@ public static class RenderCommand
         }
     }
 
-    private static void Export(CollectorRegistry registry, SnapshotPublisher publisher, TextWriter stdout)
+    private static void Export(CollectorRegistry registry, SnapshotPublisher publisher, HealthMetrics? health, TextWriter stdout)
     {
-        var renderer = new ExpositionRenderer(registry, publisher, Microsoft.Extensions.Logging.Abstractions.NullLogger<ExpositionRenderer>.Instance);
+        var renderer = new ExpositionRenderer(registry, publisher, health, Microsoft.Extensions.Logging.Abstractions.NullLogger<ExpositionRenderer>.Instance);
         renderer.RenderAsync(CancellationToken.None).GetAwaiter().GetResult();
         stdout.Write(System.Text.Encoding.UTF8.GetString(renderer.Current.Text.ToArray()));
         stdout.Flush();

@@ -163,7 +163,7 @@ public static partial class ExporterHost
         services.AddSingleton<ILibvirtConnector, LibvirtConnector>();
         services.AddSingleton(registry);
         services.AddSingleton(new SnapshotPublisher());
-        services.AddSingleton(new HealthMetrics(registry));
+        services.AddSingleton(new HealthMetrics());
         services.AddSingleton<TargetStatusBoard>();
         services.AddSingleton(new ChangeLog(settings.State.ChangeHistory));
         services.AddSingleton(sp => new PollingContext(

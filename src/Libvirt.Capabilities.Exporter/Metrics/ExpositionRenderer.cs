@@ -11,11 +11,13 @@ namespace Libvirt.Capabilities.Exporter.Metrics;
 /// A rendering costs what changed, not what is published: prometheus-net serializes each published family of
 /// each key (target or group) on its own, only when it changed, and the parts are assembled family by family, so
 /// every family keeps one HELP/TYPE across all keys. Each family is one deflate segment of the gzip body,
-/// compressed again only when a part of it changed (<see cref="DeflateSegments"/>). The registry's own metrics
-/// (counters, histograms, build info) are serialized whole each time.
+/// compressed again only when a part of it changed (<see cref="DeflateSegments"/>). The health counters and
+/// histograms are one registry per target (<see cref="HealthMetrics"/>; none for the <c>render</c> command of
+/// files), serialized only when that target's version changed; the shared registry (build info) is serialized
+/// each time.
 /// </para>
 /// </summary>
-public sealed partial class ExpositionRenderer(CollectorRegistry registry, SnapshotPublisher publisher, ILogger<ExpositionRenderer> logger)
+public sealed partial class ExpositionRenderer(CollectorRegistry registry, SnapshotPublisher publisher, HealthMetrics? health, ILogger<ExpositionRenderer> logger)
     : BackgroundService
 {
     private static readonly byte[] Eof = "# EOF\n"u8.ToArray();
@@ -32,6 +34,8 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
     // Caches of the last rendering, touched only under `rendering`.
     private Dictionary<PublishedFamily, RenderedPart> parts = [];
     private Dictionary<string, RenderedPart> registryParts = new(StringComparer.Ordinal);
+    private Dictionary<string, RenderedPart>? healthFamilies;
+    private Dictionary<string, TargetHealthParts> healthParts = new(StringComparer.Ordinal);
     private Dictionary<byte[], CompressedUnit> textSegments = new(ReferenceEqualityComparer.Instance);
     private Dictionary<byte[], CompressedUnit> openMetricsSegments = new(ReferenceEqualityComparer.Instance);
 
@@ -72,9 +76,34 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
                 families[i].Parts.Add(part);
             }
 
-            var text = await SerializeAsync(registry, ExpositionFormat.PrometheusText, textBuffer, cancel).ConfigureAwait(false);
-            var openMetrics = await SerializeAsync(registry, ExpositionFormat.OpenMetricsText, openMetricsBuffer, cancel).ConfigureAwait(false);
-            registryParts = RegistryParts(text.Span, openMetrics.Span, registryParts);
+            // The health families first, as they were registered first: their headers, then each target's series.
+            if (health is not null)
+            {
+                healthFamilies ??= await RegistryPartsAsync(health.Families, [], cancel).ConfigureAwait(false);
+            }
+
+            foreach (var (name, part) in healthFamilies ?? [])
+            {
+                Add(name, part);
+            }
+
+            var healthRendered = new Dictionary<string, TargetHealthParts>(StringComparer.Ordinal);
+            foreach (var target in health?.Registries() ?? [])
+            {
+                if (!healthParts.TryGetValue(target.Target, out var known) || known.Version != target.Version)
+                {
+                    known = new TargetHealthParts(target.Version, await RegistryPartsAsync(target.Registry, known?.Parts ?? [], cancel).ConfigureAwait(false));
+                }
+
+                healthRendered[target.Target] = known;
+                foreach (var (name, part) in known.Parts)
+                {
+                    Add(name, part);
+                }
+            }
+
+            healthParts = healthRendered;
+            registryParts = await RegistryPartsAsync(registry, registryParts, cancel).ConfigureAwait(false);
             foreach (var (name, part) in registryParts)
             {
                 Add(name, part);
@@ -149,12 +178,19 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
     }
 
     /// <summary>
-    /// The registry's families, named as in the text format (OpenMetrics names counters without <c>_total</c>; both
+    /// A registry's families, named as in the text format (OpenMetrics names counters without <c>_total</c>; both
     /// serializations list the families in the same order), their series cut into runs of one target each: these
-    /// counters and histograms change at every poll of any target, so each run is compressed apart and only the
+    /// counters and histograms change at every poll of their target, so each run is compressed apart and only the
     /// polled target's runs are compressed again. A header or run whose bytes did not change keeps its previous
     /// array, which is what the compressed segments are matched by.
     /// </summary>
+    private async Task<Dictionary<string, RenderedPart>> RegistryPartsAsync(CollectorRegistry source, Dictionary<string, RenderedPart> previous, CancellationToken cancel)
+    {
+        var text = await SerializeAsync(source, ExpositionFormat.PrometheusText, textBuffer, cancel).ConfigureAwait(false);
+        var openMetrics = await SerializeAsync(source, ExpositionFormat.OpenMetricsText, openMetricsBuffer, cancel).ConfigureAwait(false);
+        return RegistryParts(text.Span, openMetrics.Span, previous);
+    }
+
     private static Dictionary<string, RenderedPart> RegistryParts(ReadOnlySpan<byte> text, ReadOnlySpan<byte> openMetrics, Dictionary<string, RenderedPart> previous)
     {
         var textBlocks = ExpositionBlocks.Split(text);
@@ -242,6 +278,9 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
         /// <summary><paramref name="next"/>, with this part's arrays wherever the bytes are the same.</summary>
         public RenderedPart Reuse(RenderedPart next) => next with { Text = Text.Reuse(next.Text), OpenMetrics = OpenMetrics.Reuse(next.OpenMetrics) };
     }
+
+    /// <summary>One target's health families as rendered at <paramref name="Version"/> of its registry.</summary>
+    private sealed record TargetHealthParts(long Version, Dictionary<string, RenderedPart> Parts);
 
     /// <summary>A deflate segment and the arrays it was compressed from (compared by reference).</summary>
     private sealed record CompressedUnit(byte[][] Arrays, DeflateSegments.Segment Deflated)

@@ -5,6 +5,12 @@ namespace Libvirt.Capabilities.Exporter.Metrics;
 /// <summary>
 /// Event metrics of collection (counters and histograms), updated as polls happen. State gauges are not
 /// here: they are published from snapshots by <see cref="SnapshotPublisher"/>.
+/// <para>
+/// Each target has a prometheus-net registry of its own: a poll changes only its own target's series, so a
+/// rendering serializes that target's registry and reuses the bytes of the others. (With one registry for all
+/// targets, every rendering serialized every target's histograms: work that grew with the square of the number
+/// of targets.) Every family keeps its label names, the target first, so the exposition is the same.
+/// </para>
 /// </summary>
 public sealed class HealthMetrics
 {
@@ -30,43 +36,23 @@ public sealed class HealthMetrics
         ["target", "operation"],
         "counter");
 
-    private readonly Counter stateErrors;
-    private readonly Histogram apiCallDuration;
-    private readonly Counter changes;
     private readonly Lock gate = new();
+    private readonly SortedDictionary<string, TargetMetrics> targets = new(StringComparer.Ordinal);
     private readonly HashSet<string> removedTargets = new(StringComparer.Ordinal);
-    private readonly Counter scrapeErrors;
+    private long lastVersion;
 
-    public HealthMetrics(CollectorRegistry registry)
-    {
-        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
-        apiCallDuration = factory.CreateHistogram(
-            ApiCallDurationFamily.Name,
-            ApiCallDurationFamily.Help,
-            new HistogramConfiguration
-            {
-                LabelNames = [.. ApiCallDurationFamily.LabelNames],
-                Buckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-            });
-        scrapeErrors = factory.CreateCounter(
-            ScrapeErrorsFamily.Name,
-            ScrapeErrorsFamily.Help,
-            new CounterConfiguration { LabelNames = [.. ScrapeErrorsFamily.LabelNames] });
-        stateErrors = factory.CreateCounter(
-            StateErrorsFamily.Name, StateErrorsFamily.Help, new CounterConfiguration { LabelNames = [.. StateErrorsFamily.LabelNames] });
-        changes = factory.CreateCounter(
-            ChangesFamily.Name, ChangesFamily.Help, new CounterConfiguration { LabelNames = [.. ChangesFamily.LabelNames] });
-    }
+    /// <summary>The four families without any series: their HELP and TYPE, in the order they are served, also before any target reported.</summary>
+    public CollectorRegistry Families { get; } = new TargetMetrics().Registry;
 
     public void CountChange(string target, string scope, string change, string kind) =>
-        IfActive(target, () => changes.WithLabels(target, scope, change, kind).Inc());
+        Update(target, m => m.Changes.WithLabels(target, scope, change, kind).Inc());
 
     public void ObserveApiCall(string target, string api, TimeSpan duration) =>
-        IfActive(target, () => apiCallDuration.WithLabels(target, api).Observe(duration.TotalSeconds));
+        Update(target, m => m.ApiCallDuration.WithLabels(target, api).Observe(duration.TotalSeconds));
 
-    public void CountStateError(string target, string operation) => IfActive(target, () => stateErrors.WithLabels(target, operation).Inc());
+    public void CountStateError(string target, string operation) => Update(target, m => m.StateErrors.WithLabels(target, operation).Inc());
 
-    public void CountError(string target, string reason) => IfActive(target, () => scrapeErrors.WithLabels(target, reason).Inc());
+    public void CountError(string target, string reason) => Update(target, m => m.ScrapeErrors.WithLabels(target, reason).Inc());
 
     /// <summary>A target (re-)entered the configuration.</summary>
     public void Revive(string target)
@@ -86,35 +72,77 @@ public sealed class HealthMetrics
         lock (gate)
         {
             removedTargets.Add(target);
-            RemoveSeries(target);
+            targets.Remove(target);
         }
     }
 
-    private void IfActive(string target, Action update)
+    /// <summary>
+    /// Each target's registry, ordered by target, with a version that every update of it raises (never reused, also
+    /// when a removed target comes back): a registry whose version did not change serializes to the same bytes.
+    /// </summary>
+    public IReadOnlyList<TargetRegistry> Registries()
     {
         lock (gate)
         {
-            if (!removedTargets.Contains(target))
-            {
-                update();
-            }
+            return [.. targets.Select(t => new TargetRegistry(t.Key, t.Value.Registry, t.Value.Version))];
         }
     }
 
-    private void RemoveSeries(string target)
+    private void Update(string target, Action<TargetMetrics> update)
     {
-        RemoveSeries(apiCallDuration, target);
-        RemoveSeries(scrapeErrors, target);
-        RemoveSeries(changes, target);
-        RemoveSeries(stateErrors, target);
-    }
-
-    private static void RemoveSeries<TChild>(Collector<TChild> metric, string target)
-        where TChild : ChildBase
-    {
-        foreach (var labels in metric.GetAllLabelValues().Where(l => l[0] == target).ToList())
+        lock (gate)
         {
-            metric.RemoveLabelled(labels);
+            if (removedTargets.Contains(target))
+            {
+                return;
+            }
+
+            if (!targets.TryGetValue(target, out var metrics))
+            {
+                targets[target] = metrics = new TargetMetrics();
+            }
+
+            update(metrics);
+            metrics.Version = ++lastVersion;
         }
+    }
+
+    /// <summary>One target's registry as the renderer sees it.</summary>
+    public readonly record struct TargetRegistry(string Target, CollectorRegistry Registry, long Version);
+
+    private sealed class TargetMetrics
+    {
+        public TargetMetrics()
+        {
+            var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+            ApiCallDuration = factory.CreateHistogram(
+                ApiCallDurationFamily.Name,
+                ApiCallDurationFamily.Help,
+                new HistogramConfiguration
+                {
+                    LabelNames = [.. ApiCallDurationFamily.LabelNames],
+                    Buckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+                });
+            ScrapeErrors = factory.CreateCounter(
+                ScrapeErrorsFamily.Name,
+                ScrapeErrorsFamily.Help,
+                new CounterConfiguration { LabelNames = [.. ScrapeErrorsFamily.LabelNames] });
+            StateErrors = factory.CreateCounter(
+                StateErrorsFamily.Name, StateErrorsFamily.Help, new CounterConfiguration { LabelNames = [.. StateErrorsFamily.LabelNames] });
+            Changes = factory.CreateCounter(
+                ChangesFamily.Name, ChangesFamily.Help, new CounterConfiguration { LabelNames = [.. ChangesFamily.LabelNames] });
+        }
+
+        public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
+
+        public Histogram ApiCallDuration { get; }
+
+        public Counter ScrapeErrors { get; }
+
+        public Counter StateErrors { get; }
+
+        public Counter Changes { get; }
+
+        public long Version { get; set; }
     }
 }

@@ -22,7 +22,7 @@ public sealed class PollerHarness : IDisposable
         StateDirectory = stateDirectory ?? Directory.CreateTempSubdirectory("lce-state-").FullName;
         Registry = Prometheus.Metrics.NewCustomRegistry();
         Publisher = new SnapshotPublisher();
-        Health = new HealthMetrics(Registry);
+        Health = new HealthMetrics();
     }
 
     public RecordedLibvirt Libvirt { get; } = new();
@@ -47,7 +47,7 @@ public sealed class PollerHarness : IDisposable
     /// <summary>What a scrape would get: the exposition as the exporter renders it.</summary>
     public string Scrape()
     {
-        renderer ??= new ExpositionRenderer(Registry, Publisher, Microsoft.Extensions.Logging.Abstractions.NullLogger<ExpositionRenderer>.Instance);
+        renderer ??= new ExpositionRenderer(Registry, Publisher, Health, Microsoft.Extensions.Logging.Abstractions.NullLogger<ExpositionRenderer>.Instance);
         renderer.RenderAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
         return System.Text.Encoding.UTF8.GetString(renderer.Current.Text.ToArray());
     }

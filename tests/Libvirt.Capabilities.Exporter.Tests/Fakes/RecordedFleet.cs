@@ -60,7 +60,7 @@ public sealed class RecordedFleet : ILibvirtConnector
     {
         var target = targets.Single(t => t.Name == name);
         using var connection = Open(target.ConnectionSettings());
-        var snapshot = new TargetCollector(new HealthMetrics(Prometheus.Metrics.NewCustomRegistry()), Time).Collect(name, connection, new MachineSelection());
+        var snapshot = new TargetCollector(new HealthMetrics(), Time).Collect(name, connection, new MachineSelection());
         Service.Accepted(snapshot);
     }
 
@@ -75,7 +75,7 @@ public sealed class RecordedFleet : ILibvirtConnector
     /// <summary>What a scrape would get: the exposition as the exporter renders it.</summary>
     public string Scrape()
     {
-        renderer ??= new ExpositionRenderer(Registry, Publisher, Microsoft.Extensions.Logging.Abstractions.NullLogger<ExpositionRenderer>.Instance);
+        renderer ??= new ExpositionRenderer(Registry, Publisher, null, Microsoft.Extensions.Logging.Abstractions.NullLogger<ExpositionRenderer>.Instance);
         renderer.RenderAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
         return System.Text.Encoding.UTF8.GetString(renderer.Current.Text.ToArray());
     }
