@@ -38,6 +38,28 @@ public sealed class FleetServiceTests
     }
 
     [Fact]
+    public void A_poll_that_changes_nothing_the_fleet_reads_asks_for_no_round()
+    {
+        var a = fleet.Add("a");
+        fleet.Poll("a");
+        var asked = fleet.Service.RoundsAsked;
+
+        fleet.Poll("a"); // Byte-identical answers, same versions.
+        Assert.Equal(asked, fleet.Service.RoundsAsked);
+
+        a.LibVersion = "10.0.0"; // Not in the content hash, but part of the CPU class.
+        fleet.Poll("a");
+        Assert.Equal(asked + 1, fleet.Service.RoundsAsked);
+
+        var before = a.DomainCapsXml;
+        a.DomainCapsXml = (emulator, arch, machine, virtType) => before(emulator, arch, machine, virtType).Replace("Skylake-Client", "Skylake-Renamed", StringComparison.Ordinal);
+        fleet.Poll("a");
+        Assert.Equal(asked + 2, fleet.Service.RoundsAsked);
+        fleet.Poll("a");
+        Assert.Equal(asked + 2, fleet.Service.RoundsAsked);
+    }
+
+    [Fact]
     public async Task Each_ordered_pair_of_classes_is_asked_once_on_the_destination_and_again_only_when_a_class_changes()
     {
         var old = fleet.Add("old");

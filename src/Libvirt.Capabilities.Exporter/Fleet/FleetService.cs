@@ -30,6 +30,7 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
     /// <summary>What each group last staged, so an unchanged group is not staged (and rendered) again after every poll.</summary>
     private readonly Dictionary<string, string> publishedGroups = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim wake = new(0);
+    private int roundsAsked;
     private readonly ILibvirtConnector connector;
     private readonly SnapshotPublisher publisher;
     private readonly TargetStatusBoard board;
@@ -46,7 +47,7 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
         this.board = board;
         this.time = time;
         this.logger = logger;
-        board.UpChanged += () => wake.Release(); // A target going down or coming back changes what its pairs read.
+        board.UpChanged += AskForRound; // A target going down or coming back changes what its pairs read.
     }
 
     /// <summary>The publisher key of a group's samples: the NUL cannot be part of a configured target name.</summary>
@@ -61,14 +62,30 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
         lock (gate)
         {
             // A late snapshot of a target that left the configuration is ignored.
-            if (settings.Libvirt.EffectiveTargets.Any(t => t.EffectiveName == snapshot.Target))
+            if (!settings.Libvirt.EffectiveTargets.Any(t => t.EffectiveName == snapshot.Target))
             {
-                snapshots[snapshot.Target] = snapshot;
+                return;
+            }
+
+            var previous = snapshots.GetValueOrDefault(snapshot.Target);
+            snapshots[snapshot.Target] = snapshot;
+            if (previous is not null && SameForTheFleet(previous, snapshot))
+            {
+                // A steady poll: no round, or every poll of any target would recompute every group (quadratic in targets).
+                return;
             }
         }
 
-        wake.Release();
+        AskForRound();
     }
+
+    /// <summary>
+    /// Whether two consecutive snapshots of a target give the fleet the same answers: it reads the host and domain
+    /// capabilities (the content hash covers every request and answer, and a failed call's marker, whose carried-over
+    /// data is the same last good one between consecutive polls) and the versions (not in the hash).
+    /// </summary>
+    private static bool SameForTheFleet(TargetSnapshot previous, TargetSnapshot next) =>
+        previous.ContentHash is { } hash && hash == next.ContentHash && previous.Info == next.Info;
 
     public void Reconfigured(ExporterSettings next)
     {
@@ -85,6 +102,15 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
 
         // Removed targets and moved groups leave the series at once (no libvirt call); the round fills in the rest.
         Publish();
+        AskForRound();
+    }
+
+    /// <summary>How many times a round was asked for (by a changed snapshot, a target going up or down, a reload).</summary>
+    internal int RoundsAsked => Volatile.Read(ref roundsAsked);
+
+    private void AskForRound()
+    {
+        Interlocked.Increment(ref roundsAsked);
         wake.Release();
     }
 
