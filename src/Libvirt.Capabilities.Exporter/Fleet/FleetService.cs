@@ -151,10 +151,9 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
     }
 
     /// <summary>Every configured target with its last complete snapshot, CPU class and whether it is down.</summary>
-    private List<FleetMember> Members() => Members(DownTargets());
-
-    private List<FleetMember> Members(HashSet<string> down)
+    private List<FleetMember> Members()
     {
+        var down = DownTargets();
         lock (gate)
         {
             return [.. settings.Libvirt.EffectiveTargets.Select(t =>
@@ -418,7 +417,7 @@ public sealed partial class FleetService : BackgroundService, ISnapshotObserver
         // One publication at a time, each from the latest state, so an older one never lands last.
         lock (publishGate)
         {
-            var members = Members(DownTargets());
+            var members = Members();
             var groups = new List<GroupReport>();
             lock (gate)
             {

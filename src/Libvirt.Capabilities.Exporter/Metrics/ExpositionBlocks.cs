@@ -65,45 +65,9 @@ public static class ExpositionBlocks
     }
 }
 
-/// <summary>One family's lines: its comment lines (HELP, TYPE), then its series, in one or more runs.</summary>
+/// <summary>One family's lines: its comment lines (HELP, TYPE), then its series, in one or more arrays.</summary>
 public sealed record ExpositionBlock(byte[] Header, IReadOnlyList<byte[]> Series)
 {
-    /// <summary>
-    /// The series cut into runs of consecutive lines with the same first label value (the target, for every
-    /// family of the registry).
-    /// </summary>
-    public ExpositionBlock ByFirstLabel()
-    {
-        var runs = new List<byte[]>();
-        foreach (var series in Series)
-        {
-            var text = series.AsSpan();
-            int start = 0, position = 0;
-            var key = ReadOnlySpan<byte>.Empty;
-            while (position < text.Length)
-            {
-                var length = text[position..].IndexOf((byte)'\n');
-                var end = length < 0 ? text.Length : position + length + 1;
-                var lineKey = FirstLabel(text[position..end]);
-                if (position > start && !lineKey.SequenceEqual(key))
-                {
-                    runs.Add(text[start..position].ToArray());
-                    start = position;
-                }
-
-                key = lineKey;
-                position = end;
-            }
-
-            if (position > start)
-            {
-                runs.Add(text[start..position].ToArray());
-            }
-        }
-
-        return this with { Series = runs };
-    }
-
     /// <summary>
     /// <paramref name="next"/>, with this block's arrays wherever the bytes are the same, so what was compressed
     /// from them (matched by reference) is reused.
@@ -119,38 +83,6 @@ public sealed record ExpositionBlock(byte[] Header, IReadOnlyList<byte[]> Series
         return new ExpositionBlock(
             Header.AsSpan().SequenceEqual(next.Header) ? Header : next.Header,
             [.. next.Series.Select(s => old.GetValueOrDefault(s) ?? s)]);
-    }
-
-    /// <summary>From the line's <c>{</c> to the end of its first label value, or nothing when it has no labels.</summary>
-    private static ReadOnlySpan<byte> FirstLabel(ReadOnlySpan<byte> line)
-    {
-        var open = line.IndexOf((byte)'{');
-        if (open < 0)
-        {
-            return [];
-        }
-
-        var quote = line[open..].IndexOf((byte)'"');
-        if (quote < 0)
-        {
-            return [];
-        }
-
-        // Label values escape quotes as \" : the value ends at the first quote not preceded by a backslash.
-        var value = line[(open + quote + 1)..];
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (value[i] == '\\')
-            {
-                i++;
-            }
-            else if (value[i] == '"')
-            {
-                return value[..i];
-            }
-        }
-
-        return value;
     }
 
     /// <summary>Byte arrays compared by content.</summary>

@@ -179,10 +179,10 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
 
     /// <summary>
     /// A registry's families, named as in the text format (OpenMetrics names counters without <c>_total</c>; both
-    /// serializations list the families in the same order), their series cut into runs of one target each: these
-    /// counters and histograms change at every poll of their target, so each run is compressed apart and only the
-    /// polled target's runs are compressed again. A header or run whose bytes did not change keeps its previous
-    /// array, which is what the compressed segments are matched by.
+    /// serializations list the families in the same order). A registry holds one target's health metrics (or none:
+    /// build info), which change at every poll of that target, so each part is compressed apart and only the polled
+    /// target's parts are compressed again. A header or series whose bytes did not change keeps its previous array,
+    /// which is what the compressed segments are matched by.
     /// </summary>
     private async Task<Dictionary<string, RenderedPart>> RegistryPartsAsync(CollectorRegistry source, Dictionary<string, RenderedPart> previous, CancellationToken cancel)
     {
@@ -204,7 +204,7 @@ public sealed partial class ExpositionRenderer(CollectorRegistry registry, Snaps
         for (var i = 0; i < textBlocks.Count; i++)
         {
             var (family, block) = textBlocks[i];
-            var part = new RenderedPart(block.ByFirstLabel(), openMetricsBlocks[i].Block.ByFirstLabel(), CompressRunsApart: true);
+            var part = new RenderedPart(block, openMetricsBlocks[i].Block, CompressRunsApart: true);
             result[family] = previous.TryGetValue(family, out var old) ? old.Reuse(part) : part;
         }
 

@@ -58,8 +58,9 @@ public sealed class SnapshotPublisher
         {
             var previous = publishedByKey.GetValueOrDefault(key);
             var current = new Dictionary<string, PublishedFamily>(StringComparer.Ordinal);
-            foreach (var (name, family) in ByFamily(samples))
+            foreach (var group in samples.GroupBy(s => s.Family.Name, StringComparer.Ordinal))
             {
+                var (name, family) = (group.Key, group.ToList());
                 var kept = previous?.GetValueOrDefault(name);
                 current[name] = kept is not null && kept.SameAs(family) ? kept : new PublishedFamily(key, family[0].Family, [.. family]);
                 if (knownFamilies.Add(name))
@@ -105,21 +106,5 @@ public sealed class SnapshotPublisher
 
             return published;
         }
-    }
-
-    private static Dictionary<string, List<Sample>> ByFamily(IReadOnlyList<Sample> samples)
-    {
-        var byFamily = new Dictionary<string, List<Sample>>(StringComparer.Ordinal);
-        foreach (var sample in samples)
-        {
-            if (!byFamily.TryGetValue(sample.Family.Name, out var family))
-            {
-                byFamily[sample.Family.Name] = family = [];
-            }
-
-            family.Add(sample);
-        }
-
-        return byFamily;
     }
 }
