@@ -90,6 +90,8 @@ public sealed class PollerFaultTests : IDisposable
         Assert.False(stuckPoll.IsCompleted);
         Assert.Contains("libvirt_capabilities_up{target=\"healthy\"} 1", harness.Scrape(), StringComparison.Ordinal);
 
+        // Only once the call hangs has the poll armed its timeout; advancing the clock earlier would never fire it.
+        Assert.True(hanging.Hanging.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
         harness.Time.Advance(TimeSpan.FromSeconds(31));
         Assert.False(await stuckPoll);
         hang.Set();
