@@ -104,6 +104,22 @@ ca_file = "$pki/cacert.pem"
 log_outputs = "3:file:$dir/libvirtd.log"
 CONF
 
+  # A daemon killed a moment ago may still hold its ports while it exits: wait for them, or say who holds them.
+  local port busy=
+  for _ in $(seq 1 40); do
+    command -v ss >/dev/null || break
+    busy=
+    for port in "$tcp_port" "$tls_port"; do
+      if ss -Htln "sport = :$port" | grep -q .; then busy=$port; fi
+    done
+    [ -z "$busy" ] && break
+    sleep 0.25
+  done
+  if [ -n "$busy" ]; then
+    echo "private-libvirtd: port $busy is still in use after 10 s: $(ss -Htlnp "sport = :$busy")" >&2
+    exit 1
+  fi
+
   unshare --mount --propagation private -- bash -c '
     set -e
     dir=$1
